@@ -1,0 +1,56 @@
+/* Shared pieces of the command-line interface: options, exit codes, opening the store. */
+#ifndef CR_CLI_H
+#define CR_CLI_H
+
+#include "core/config.h"
+#include "core/err.h"
+#include "storage/store.h"
+
+enum exit_code {
+        EXIT_OK = 0,
+        EXIT_FAILED = 1, /* the operation failed: validation, not found, conflict */
+        EXIT_USAGE = 2,  /* the command line is wrong */
+        EXIT_DB = 3,     /* the database cannot be opened or migrated */
+};
+
+struct cli {
+        struct config cfg;
+        int argc;    /* arguments after the command name */
+        char **argv;
+};
+
+struct cli_opt {
+        const char *name;    /* "--role" */
+        const char **value;  /* for options that take a value */
+        int *flag;           /* for flags */
+};
+
+/*
+ * Parses argv against opts; positional arguments go to pos (at most
+ * max_pos).  Prints usage and returns -1 for --help, EXIT_USAGE on a bad
+ * command line, EXIT_OK otherwise.
+ */
+int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char **pos, int max_pos,
+              int *npos, const char *usage);
+
+/* Opens the configured database; prints why not and returns EXIT_DB on failure. */
+int cli_open_store(struct cli *c, int migrate, struct store **out);
+
+/* Prints an error (and any per-row details) to stderr and returns the exit code for it. */
+int cli_report(const struct cr_error *e);
+
+/* Reads one line (a password) from stdin, without the line end. Returns 0 or -1. */
+int cli_read_line(char *buf, size_t size);
+
+/* Prints a JSON value to stdout, indented. Releases it. */
+void cli_print_json(json_t *v);
+
+int cmd_init(struct cli *c);
+int cmd_serve(struct cli *c);
+int cmd_user(struct cli *c);
+int cmd_enterprise(struct cli *c);
+int cmd_demo(struct cli *c);
+int cmd_backup(struct cli *c);
+int cmd_restore(struct cli *c);
+
+#endif

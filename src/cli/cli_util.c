@@ -1,0 +1,108 @@
+/* Option parsing, error reporting and store opening shared by the subcommands. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "crypto/crypto.h"
+#include "core/banned.h"
+
+int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char **pos, int max_pos,
+              int *npos, const char *usage)
+{
+        *npos = 0;
+        for (int i = 0; i < argc; i++) {
+                const char *arg = argv[i];
+                const struct cli_opt *o;
+                const char *eq;
+                size_t nlen;
+
+                if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+                        fputs(usage, stdout);
+                        return -1;
+                }
+                if (strncmp(arg, "--", 2) != 0 || strcmp(arg, "--") == 0) {
+                        if (*npos == max_pos) {
+                                fprintf(stderr, "cryptoreg: unexpected argument \"%s\"\n\n%s",
+                                        arg, usage);
+                                return EXIT_USAGE;
+                        }
+                        pos[(*npos)++] = arg;
+                        continue;
+                }
+                eq = strchr(arg, '=');
+                nlen = eq ? (size_t)(eq - arg) : strlen(arg);
+                for (o = opts; o && o->name; o++)
+                        if (strlen(o->name) == nlen && strncmp(o->name, arg, nlen) == 0)
+                                break;
+                if (!o || !o->name) {
+                        fprintf(stderr, "cryptoreg: unknown option %.*s\n\n%s", (int)nlen, arg,
+                                usage);
+                        return EXIT_USAGE;
+                }
+                if (o->flag) {
+                        if (eq) {
+                                fprintf(stderr, "cryptoreg: %s takes no value\n", o->name);
+                                return EXIT_USAGE;
+                        }
+                        *o->flag = 1;
+                } else if (eq) {
+                        *o->value = eq + 1;
+                } else if (i + 1 < argc) {
+                        *o->value = argv[++i];
+                } else {
+                        fprintf(stderr, "cryptoreg: %s needs a value\n\n%s", o->name, usage);
+                        return EXIT_USAGE;
+                }
+        }
+        return EXIT_OK;
+}
+
+int cli_open_store(struct cli *c, int migrate, struct store **out)
+{
+        struct cr_error e = CR_ERROR_INIT;
+
+        if (crypto_init(&e) || store_open(c->cfg.db, migrate, out, &e)) {
+                fprintf(stderr, "cryptoreg: %s\n", e.detail);
+                cr_error_clear(&e);
+                return EXIT_DB;
+        }
+        return EXIT_OK;
+}
+
+int cli_report(const struct cr_error *e)
+{
+        size_t i;
+        json_t *row;
+
+        fprintf(stderr, "cryptoreg: error: %s\n", e->detail[0] ? e->detail : cr_err_name(e->err));
+        if (e->rows) {
+                json_array_foreach(e->rows, i, row)
+                {
+                        fprintf(stderr, "  line %lld, column %s: %s\n",
+                                (long long)json_integer_value(json_object_get(row, "line")),
+                                json_string_value(json_object_get(row, "column")),
+                                json_string_value(json_object_get(row, "message")));
+                }
+        }
+        return e->err == CR_ESTORE ? EXIT_DB : EXIT_FAILED;
+}
+
+int cli_read_line(char *buf, size_t size)
+{
+        size_t n;
+
+        if (!fgets(buf, (int)size, stdin))
+                return -1;
+        n = strlen(buf);
+        while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+                buf[--n] = '\0';
+        return 0;
+}
+
+void cli_print_json(json_t *v)
+{
+        json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        fputc('\n', stdout);
+        json_decref(v);
+}

@@ -1,0 +1,88 @@
+/* cryptoreg serve: runs the HTTP server until SIGINT or SIGTERM; and cryptoreg init. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+#include "crypto/crypto.h"
+#include "http/server.h"
+#include "core/banned.h"
+
+int cmd_init(struct cli *c)
+{
+        static const char usage[] =
+            "usage: cryptoreg init\n\n"
+            "Creates the database if it does not exist, applies schema migrations, and seeds\n"
+            "the 33 bureaus. Safe to run again: it changes only what is missing.\n";
+        struct store *s = NULL;
+        struct cr_error e = CR_ERROR_INIT;
+        int npos, rc = cli_parse(c->argc, c->argv, NULL, NULL, 0, &npos, usage);
+
+        if (rc)
+                return rc < 0 ? EXIT_OK : rc;
+        rc = cli_open_store(c, 1, &s);
+        if (rc)
+                return rc;
+        if (store_bureaus_seed(s, &e)) {
+                rc = cli_report(&e);
+        } else {
+                printf("database %s is at schema version %d with 33 bureaus\n", c->cfg.db,
+                       store_schema_version(s));
+        }
+        cr_error_clear(&e);
+        store_close(s);
+        return rc;
+}
+
+int cmd_serve(struct cli *c)
+{
+        static const char usage[] =
+            "usage: cryptoreg serve [--listen ADDR:PORT] [--threads N] [--web-root DIR]\n\n"
+            "Serves the API under /api/v1 and the web front end. Stops on SIGINT or SIGTERM.\n"
+            "  --listen ADDR:PORT  where to listen (CRYPTOREG_LISTEN; default 127.0.0.1:8080)\n"
+            "  --threads N         worker threads (CRYPTOREG_THREADS; default 4)\n"
+            "  --web-root DIR      the static front end (CRYPTOREG_WEB_ROOT; default web)\n";
+        const char *listen = NULL, *threads = NULL, *web_root = NULL;
+        const struct cli_opt opts[] = {
+            {"--listen", &listen, NULL},
+            {"--threads", &threads, NULL},
+            {"--web-root", &web_root, NULL},
+            {NULL, NULL, NULL},
+        };
+        struct cr_error e = CR_ERROR_INIT;
+        struct server *srv = NULL;
+        sigset_t set;
+        int npos, sig = 0, rc = cli_parse(c->argc, c->argv, opts, NULL, 0, &npos, usage);
+
+        if (rc)
+                return rc < 0 ? EXIT_OK : rc;
+        if ((listen && config_set(&c->cfg, "listen", listen, &e)) ||
+            (threads && config_set(&c->cfg, "threads", threads, &e)) ||
+            (web_root && config_set(&c->cfg, "web_root", web_root, &e))) {
+                fprintf(stderr, "cryptoreg serve: %s\n", e.detail);
+                return EXIT_USAGE;
+        }
+        if (crypto_init(&e)) {
+                fprintf(stderr, "cryptoreg serve: %s\n", e.detail);
+                return EXIT_FAILED;
+        }
+        /* Block the stop signals in every thread; this one waits for them with sigwait. */
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &set, NULL);
+        if (server_start(&c->cfg, &srv, &e)) {
+                int code = e.err == CR_ESTORE ? EXIT_DB : EXIT_FAILED;
+                fprintf(stderr, "cryptoreg serve: %s\n", e.detail);
+                cr_error_clear(&e);
+                return code;
+        }
+        log_msg("info", "cryptoreg %s listening on http://%s (port %d), database %s",
+                CRYPTOREG_VERSION, c->cfg.listen, server_port(srv), c->cfg.db);
+        sigwait(&set, &sig);
+        log_msg("info", "stopping on signal %d", sig);
+        server_stop(srv);
+        return EXIT_OK;
+}

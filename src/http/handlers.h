@@ -1,0 +1,35 @@
+/* Every route handler, declared for the route table. */
+#ifndef CR_HANDLERS_H
+#define CR_HANDLERS_H
+
+#include "http/http.h"
+
+enum cr_err h_healthz(struct http_request *rq, struct http_response *rs);
+enum cr_err h_metrics(struct http_request *rq, struct http_response *rs);
+enum cr_err h_openapi(struct http_request *rq, struct http_response *rs);
+enum cr_err h_bureau_list(struct http_request *rq, struct http_response *rs);
+enum cr_err h_bureau_get(struct http_request *rq, struct http_response *rs);
+
+enum cr_err h_session_create(struct http_request *rq, struct http_response *rs);
+enum cr_err h_session_get(struct http_request *rq, struct http_response *rs);
+enum cr_err h_session_delete(struct http_request *rq, struct http_response *rs);
+enum cr_err h_token_create(struct http_request *rq, struct http_response *rs);
+enum cr_err h_token_list(struct http_request *rq, struct http_response *rs);
+enum cr_err h_token_delete(struct http_request *rq, struct http_response *rs);
+
+enum cr_err h_public_enterprise_list(struct http_request *rq, struct http_response *rs);
+enum cr_err h_public_enterprise_get(struct http_request *rq, struct http_response *rs);
+enum cr_err h_registry_list(struct http_request *rq, struct http_response *rs);
+enum cr_err h_registry_get(struct http_request *rq, struct http_response *rs);
+enum cr_err h_registry_create(struct http_request *rq, struct http_response *rs);
+enum cr_err h_registry_patch(struct http_request *rq, struct http_response *rs);
+enum cr_err h_registry_bureau(struct http_request *rq, struct http_response *rs);
+enum cr_err h_registry_import(struct http_request *rq, struct http_response *rs);
+
+enum cr_err h_user_list(struct http_request *rq, struct http_response *rs);
+enum cr_err h_user_create(struct http_request *rq, struct http_response *rs);
+enum cr_err h_user_disable(struct http_request *rq, struct http_response *rs);
+enum cr_err h_user_password(struct http_request *rq, struct http_response *rs);
+enum cr_err h_audit_list(struct http_request *rq, struct http_response *rs);
+
+#endif

@@ -1,0 +1,597 @@
+/*
+ * The HTTP server: receives requests through libmicrohttpd, enforces body
+ * limits, authenticates, checks CSRF and the route's roles, validates the
+ * body against the route's schema, calls the handler, renders JSON or an RFC
+ * 9457 problem, and writes one JSON log line per request.  This is the only
+ * file that includes microhttpd.h.
+ */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/parse.h"
+#include "core/timeutil.h"
+#include "domain/auth_service.h"
+#include "domain/user.h"
+#include "http/metrics.h"
+#include "http/problem.h"
+#include "http/routes.h"
+#include "http/static_files.h"
+#include "core/banned.h"
+
+#define CONNECTION_TIMEOUT_SECONDS 30
+#define CONNECTION_LIMIT           1000
+
+struct server {
+        struct config cfg;
+        struct store_pool *pool;
+        struct throttle *throttle;
+        struct metrics *metrics;
+        struct MHD_Daemon *daemon;
+        int port;
+};
+
+/* What one request accumulates between libmicrohttpd's calls. */
+struct request_state {
+        double started;
+        const struct route *route;
+        char *params[HTTP_MAX_PARAMS];
+        int path_known;
+        char allow[64];
+        struct buf body;
+        int too_large;
+};
+
+const struct config *server_config(struct server *srv)
+{
+        return &srv->cfg;
+}
+
+struct throttle *server_throttle(struct server *srv)
+{
+        return srv->throttle;
+}
+
+enum cr_err server_metrics_text(struct server *srv, struct buf *out)
+{
+        return metrics_text(srv->metrics, out);
+}
+
+const char *http_query(struct http_request *rq, const char *name)
+{
+        return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_header(struct http_request *rq, const char *name)
+{
+        return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+enum cr_err http_query_limit(struct http_request *rq, int *limit)
+{
+        const char *v = http_query(rq, "limit");
+        int64_t n;
+
+        *limit = 0;
+        if (!v)
+                return CR_OK;
+        if (parse_int64(v, strlen(v), 1, 200, &n) != 0)
+                return cr_fail(&rq->err, CR_EINVAL, "invalid_value", "limit",
+                               "limit must be a whole number from 1 to 200");
+        *limit = (int)n;
+        return CR_OK;
+}
+
+enum cr_err http_query_cursor(struct http_request *rq, int64_t *cursor)
+{
+        const char *v = http_query(rq, "cursor");
+
+        *cursor = 0;
+        if (!v || !*v)
+                return CR_OK;
+        if (parse_int64(v, strlen(v), 1, INT64_MAX, cursor) != 0)
+                return cr_fail(&rq->err, CR_EINVAL, "invalid_value", "cursor",
+                               "cursor must be the next_cursor of a previous page");
+        return CR_OK;
+}
+
+void http_page(struct http_response *rs, json_t *items, int64_t next)
+{
+        char cursor[24];
+
+        snprintf(cursor, sizeof(cursor), "%lld", (long long)next);
+        rs->json = json_pack("{s:o, s:o}", "items", items, "next_cursor",
+                             next ? json_string(cursor) : json_null());
+}
+
+/* The client's address as text. */
+static void client_ip(struct MHD_Connection *conn, char *out, size_t size)
+{
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+        str_copy(out, size, "unknown");
+        if (!ci || !ci->client_addr)
+                return;
+        if (ci->client_addr->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out,
+                          (socklen_t)size);
+        else if (ci->client_addr->sa_family == AF_INET6)
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
+                          out, (socklen_t)size);
+}
+
+/* Compares two secrets in time that does not depend on where they differ. */
+static int secret_equal(const char *a, const char *b)
+{
+        size_t la = strlen(a), lb = strlen(b);
+        unsigned char d = (unsigned char)(la != lb);
+
+        for (size_t i = 0; i < la && i < lb; i++)
+                d |= (unsigned char)(a[i] ^ b[i]);
+        return d == 0;
+}
+
+static int is_safe_method(const char *m)
+{
+        return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0;
+}
+
+/* Identifies the caller: a bearer token, else a console cookie, else the public. */
+static enum cr_err authenticate(struct http_request *rq, char csrf[SECRET_TOKEN_TEXT],
+                                const char *ip)
+{
+        const char *authz = http_header(rq, MHD_HTTP_HEADER_AUTHORIZATION);
+        const char *cookie =
+            MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, "cr_session");
+        struct user u;
+        enum cr_err err;
+
+        memset(&rq->caller, 0, sizeof(rq->caller));
+        rq->caller.role = ROLE_PUBLIC;
+        str_copy(rq->caller.username, sizeof(rq->caller.username), "public");
+        str_copy(rq->caller.ip, sizeof(rq->caller.ip), ip);
+        csrf[0] = '\0';
+        if (authz) {
+                if (strncmp(authz, "Bearer ", 7) != 0 || strlen(authz) > 200)
+                        return cr_fail(&rq->err, CR_EUNAUTH, "unauthenticated", NULL,
+                                       "the Authorization header must be \"Bearer <token>\"");
+                err = auth_bearer(rq->store, authz + 7, &u, &rq->err);
+                if (err)
+                        return err;
+                caller_from_user(&rq->caller, &u, ip);
+                return CR_OK;
+        }
+        if (cookie && *cookie && strlen(cookie) < 200) {
+                err = auth_session(rq->store, cookie, &u, csrf, &rq->err);
+                if (err == CR_EUNAUTH) {
+                        /* A stale cookie makes the request anonymous, not an error. */
+                        cr_error_clear(&rq->err);
+                        return CR_OK;
+                }
+                if (err)
+                        return err;
+                caller_from_user(&rq->caller, &u, ip);
+                rq->session_cookie = cookie;
+        }
+        return CR_OK;
+}
+
+/* Parses and validates the body the route declares. */
+static enum cr_err read_body(struct http_request *rq, struct request_state *st)
+{
+        const char *ctype = http_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
+        const struct route *r = rq->route;
+        json_error_t jerr;
+
+        if (r->body == BODY_NONE) {
+                if (st->body.len)
+                        return cr_fail(&rq->err, CR_EINVAL, "bad_request", NULL,
+                                       "%s %s takes no request body", r->method, r->pattern);
+                return CR_OK;
+        }
+        if (r->body == BODY_CSV) {
+                if (!ctype || strncmp(ctype, "text/csv", 8) != 0)
+                        return cr_fail(&rq->err, CR_EINVAL, "unsupported_media_type", NULL,
+                                       "send the file as Content-Type: text/csv");
+                rq->raw = st->body.data ? st->body.data : "";
+                rq->raw_len = st->body.len;
+                return CR_OK;
+        }
+        if (!ctype || strncmp(ctype, "application/json", 16) != 0)
+                return cr_fail(&rq->err, CR_EINVAL, "unsupported_media_type", NULL,
+                               "send the body as Content-Type: application/json");
+        if (st->body.len == 0)
+                return cr_fail(&rq->err, CR_EINVAL, "malformed_json", NULL,
+                               "the request body is empty; a JSON object is expected");
+        rq->body = json_loadb(st->body.data, st->body.len, JSON_REJECT_DUPLICATES, &jerr);
+        if (!rq->body)
+                return cr_fail(&rq->err, CR_EINVAL, "malformed_json", NULL,
+                               "the body is not valid JSON: %s (line %d, column %d)", jerr.text,
+                               jerr.line, jerr.column);
+        return schema_validate(r->fields, rq->body, &rq->err);
+}
+
+static void add_common_headers(struct MHD_Response *resp)
+{
+        MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+        MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+        MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+}
+
+static uint64_t fnv1a64(const char *p, size_t n)
+{
+        uint64_t h = 1469598103934665603ull;
+
+        for (size_t i = 0; i < n; i++)
+                h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+        return h;
+}
+
+/* Sends rs; returns the status actually sent. */
+static int send_response(struct MHD_Connection *conn, struct http_request *rq,
+                         struct http_response *rs, const char *allow)
+{
+        struct MHD_Response *resp;
+        const char *ctype = rs->content_type;
+        char *body = rs->body;
+        size_t len = rs->body_len;
+        int status = rs->status;
+        char etag[24];
+
+        if (rs->json) {
+                body = json_dumps(rs->json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+                len = body ? strlen(body) : 0;
+                if (!ctype)
+                        ctype = "application/json; charset=utf-8";
+        }
+        rs->body = NULL;
+        etag[0] = '\0';
+        if (rs->public_cache && status == 200 && body) {
+                const char *inm = http_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
+                snprintf(etag, sizeof(etag), "\"%016llx\"",
+                         (unsigned long long)fnv1a64(body, len));
+                if (inm && strcmp(inm, etag) == 0) {
+                        free(body);
+                        body = NULL;
+                        len = 0;
+                        status = 304;
+                }
+        }
+        if (status == 204 || status == 304) {
+                free(body);
+                body = NULL;
+                len = 0;
+        }
+        resp = MHD_create_response_from_buffer(len, body ? body : (void *)"",
+                                               body ? MHD_RESPMEM_MUST_FREE
+                                                    : MHD_RESPMEM_PERSISTENT);
+        if (!resp) {
+                free(body);
+                return 500;
+        }
+        if (ctype && status != 204 && status != 304)
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+        add_common_headers(resp);
+        if (etag[0]) {
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                                        "public, max-age=60");
+        } else {
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+        }
+        if (rs->set_cookie[0])
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, rs->set_cookie);
+        if (allow && allow[0])
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+        MHD_queue_response(conn, (unsigned)status, resp);
+        MHD_destroy_response(resp);
+        return status;
+}
+
+static void set_problem(struct http_response *rs, struct http_request *rq, const char *url)
+{
+        int status = problem_status(&rq->err);
+
+        if (status >= 500)
+                log_msg("error", "%s %s failed: %s (%s)", rq->method, url, rq->err.detail,
+                        cr_err_name(rq->err.err));
+        json_decref(rs->json);
+        free(rs->body);
+        rs->body = NULL;
+        rs->status = status;
+        rs->json = problem_json(&rq->err, status, url);
+        rs->content_type = "application/problem+json";
+        rs->public_cache = 0;
+}
+
+static int serve_static(struct server *srv, struct MHD_Connection *conn, const char *url)
+{
+        struct static_file f;
+        struct MHD_Response *resp;
+
+        if (static_file_open(srv->cfg.web_root, url, &f) != 0)
+                return -1;
+        resp = MHD_create_response_from_fd((uint64_t)f.size, f.fd);
+        if (!resp) {
+                close(f.fd);
+                return -1;
+        }
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, f.content_type);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                                "script-src 'self'; connect-src 'self'; frame-ancestors 'none'");
+        add_common_headers(resp);
+        MHD_queue_response(conn, MHD_HTTP_OK, resp);
+        MHD_destroy_response(resp);
+        return 200;
+}
+
+static void log_request(struct server *srv, const char *method, const char *url, int status,
+                        double ms, const char *user, const char *ip)
+{
+        if (!srv->cfg.log_requests)
+                return;
+        log_json(json_pack("{s:s, s:s, s:i, s:f, s:s, s:s}", "method", method, "path", url,
+                           "status", status, "duration_ms", ms, "user", user, "ip", ip));
+}
+
+static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn, const char *url,
+                                const char *method, struct request_state *st)
+{
+        struct http_request rq;
+        struct http_response rs;
+        char ip[64], csrf[SECRET_TOKEN_TEXT];
+        int status;
+        enum cr_err err = CR_OK;
+        size_t route_index = routes_len;
+
+        memset(&rq, 0, sizeof(rq));
+        memset(&rs, 0, sizeof(rs));
+        rq.method = method;
+        rq.path = url;
+        rq.conn = conn;
+        rq.server = srv;
+        rq.route = st->route;
+        memcpy(rq.params, st->params, sizeof(rq.params));
+        client_ip(conn, ip, sizeof(ip));
+        str_copy(rq.caller.username, sizeof(rq.caller.username), "public");
+
+        if (!st->route) {
+                if (!st->path_known && strncmp(url, "/api/", 5) != 0 &&
+                    (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)) {
+                        status = serve_static(srv, conn, url);
+                        if (status > 0) {
+                                metrics_record(srv->metrics, routes_len, status,
+                                               time_monotonic_ms() - st->started);
+                                return MHD_YES;
+                        }
+                }
+                if (st->path_known)
+                        err = cr_fail(&rq.err, CR_EINVAL, "method_not_allowed", NULL,
+                                      "%s is not allowed here; use %s", method, st->allow);
+                else
+                        err = cr_fail(&rq.err, CR_ENOTFOUND, "not_found", NULL,
+                                      "there is nothing at %s", url);
+        } else if (st->too_large) {
+                err = cr_fail(&rq.err, CR_ETOOLARGE, "payload_too_large", NULL,
+                              "the request body is larger than %zu bytes", st->body.max);
+        }
+        if (!err) {
+                route_index = (size_t)(st->route - routes);
+                rq.store = store_pool_acquire(srv->pool);
+                err = authenticate(&rq, csrf, ip);
+        }
+        if (!err && rq.session_cookie && !is_safe_method(method)) {
+                const char *token = http_header(&rq, "X-CSRF-Token");
+                if (!token || !secret_equal(token, csrf))
+                        err = cr_fail(&rq.err, CR_ECSRF, "csrf", NULL,
+                                      "a signed-in console request that changes something needs "
+                                      "the X-CSRF-Token header from the session");
+        }
+        if (!err && !(st->route->roles & ROLE_BIT(rq.caller.role))) {
+                if (rq.caller.role == ROLE_PUBLIC)
+                        err = cr_fail(&rq.err, CR_EUNAUTH, "unauthenticated", NULL,
+                                      "sign in to use %s %s", method, st->route->pattern);
+                else
+                        err = cr_fail(&rq.err, CR_EFORBIDDEN, "forbidden", NULL,
+                                      "the role %s may not use %s %s",
+                                      role_name(rq.caller.role), method, st->route->pattern);
+        }
+        if (!err)
+                err = read_body(&rq, st);
+        if (!err) {
+                rs.status = st->route->ok_status;
+                rs.public_cache = st->route->public_cache;
+                err = st->route->handler(&rq, &rs);
+        }
+        if (err)
+                set_problem(&rs, &rq, url);
+        if (rq.store)
+                store_pool_release(srv->pool, rq.store);
+        status = send_response(conn, &rq, &rs, err ? st->allow : NULL);
+        log_request(srv, method, url, status, time_monotonic_ms() - st->started,
+                    rq.caller.username, ip);
+        metrics_record(srv->metrics, route_index, status, time_monotonic_ms() - st->started);
+        json_decref(rs.json);
+        free(rs.body);
+        json_decref(rq.body);
+        cr_error_clear(&rq.err);
+        return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+        struct server *srv = cls;
+        struct request_state *st = *con_cls;
+
+        if (!st) {
+                const char *length;
+                size_t max;
+                const char *match_method = strcmp(method, "HEAD") == 0 ? "GET" : method;
+
+                st = calloc(1, sizeof(*st));
+                if (!st)
+                        return MHD_NO;
+                st->started = time_monotonic_ms();
+                st->route = router_match(match_method, url, st->params, &st->path_known,
+                                         st->allow, sizeof(st->allow));
+                max = st->route && st->route->body == BODY_CSV ? CSV_BODY_MAX : JSON_BODY_MAX;
+                buf_init(&st->body, max);
+                length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+                if (length) {
+                        int64_t n;
+                        if (parse_int64(length, strlen(length), 0, INT64_MAX, &n) != 0 ||
+                            (uint64_t)n > max)
+                                st->too_large = 1;
+                }
+                *con_cls = st;
+                /* Refuse an announced oversize body before reading any of it. */
+                if (st->too_large)
+                        return dispatch(srv, conn, url, method, st);
+                return MHD_YES;
+        }
+        if (*upload_size) {
+                if (!st->too_large && buf_append(&st->body, upload_data, *upload_size) != CR_OK)
+                        st->too_large = 1;
+                *upload_size = 0;
+                return MHD_YES;
+        }
+        if (st->too_large && st->route == NULL && !st->path_known)
+                st->too_large = 0; /* not found wins over too large for unknown paths */
+        return dispatch(srv, conn, url, method, st);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+        struct request_state *st = *con_cls;
+
+        if (!st)
+                return;
+        for (int i = 0; i < HTTP_MAX_PARAMS; i++)
+                free(st->params[i]);
+        buf_release(&st->body);
+        free(st);
+        *con_cls = NULL;
+}
+
+/* Parses "ADDR:PORT" (IPv4) or "[ADDR]:PORT" (IPv6). */
+static enum cr_err parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
+                                struct cr_error *e)
+{
+        char host[128];
+        const char *colon = strrchr(listen, ':');
+        int64_t port;
+
+        memset(ss, 0, sizeof(*ss));
+        if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof(host) ||
+            parse_int64(colon + 1, strlen(colon + 1), 0, 65535, &port) != 0)
+                return cr_fail(e, CR_EINVAL, "invalid_value", "listen",
+                               "listen must be ADDR:PORT, such as 127.0.0.1:8080, not \"%s\"",
+                               listen);
+        memcpy(host, listen, (size_t)(colon - listen));
+        host[colon - listen] = '\0';
+        if (host[0] == '[') {
+                struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+                size_t hl = strlen(host);
+                if (hl < 3 || host[hl - 1] != ']')
+                        return cr_fail(e, CR_EINVAL, "invalid_value", "listen",
+                                       "an IPv6 listen address is written [ADDR]:PORT");
+                host[hl - 1] = '\0';
+                a->sin6_family = AF_INET6;
+                a->sin6_port = htons((uint16_t)port);
+                if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) != 1)
+                        return cr_fail(e, CR_EINVAL, "invalid_value", "listen",
+                                       "\"%s\" is not an IPv6 address", host + 1);
+                *len = sizeof(*a);
+        } else {
+                struct sockaddr_in *a = (struct sockaddr_in *)ss;
+                a->sin_family = AF_INET;
+                a->sin_port = htons((uint16_t)port);
+                if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+                        return cr_fail(e, CR_EINVAL, "invalid_value", "listen",
+                                       "\"%s\" is not an IPv4 address", host);
+                *len = sizeof(*a);
+        }
+        return CR_OK;
+}
+
+enum cr_err server_start(const struct config *cfg, struct server **out, struct cr_error *e)
+{
+        struct server *srv = calloc(1, sizeof(*srv));
+        struct sockaddr_storage ss;
+        socklen_t sslen = 0;
+        const union MHD_DaemonInfo *info;
+        unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY |
+                         MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+        enum cr_err err;
+
+        *out = NULL;
+        if (!srv)
+                return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
+        srv->cfg = *cfg;
+        err = parse_listen(cfg->listen, &ss, &sslen, e);
+        if (err)
+                goto fail;
+        if (ss.ss_family == AF_INET6)
+                flags |= MHD_USE_IPv6;
+        srv->throttle = throttle_new();
+        srv->metrics = metrics_new(routes_len);
+        if (!srv->throttle || !srv->metrics) {
+                err = cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
+                goto fail;
+        }
+        /* One connection for each worker thread, so no request waits for another's. */
+        err = store_pool_open(cfg->db, (int)cfg->threads, &srv->pool, e);
+        if (err)
+                goto fail;
+        srv->daemon = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT,
+            (unsigned)CONNECTION_TIMEOUT_SECONDS, MHD_OPTION_CONNECTION_LIMIT,
+            (unsigned)CONNECTION_LIMIT, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+            MHD_OPTION_END);
+        if (!srv->daemon) {
+                err = cr_fail(e, CR_EIO, "internal", "listen",
+                              "cannot listen on %s (is the port in use?)", cfg->listen);
+                goto fail;
+        }
+        info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+        srv->port = info ? info->port : 0;
+        *out = srv;
+        return CR_OK;
+fail:
+        server_stop(srv);
+        return err;
+}
+
+int server_port(struct server *srv)
+{
+        return srv->port;
+}
+
+void server_stop(struct server *srv)
+{
+        if (!srv)
+                return;
+        if (srv->daemon)
+                MHD_stop_daemon(srv->daemon);
+        store_pool_close(srv->pool);
+        throttle_free(srv->throttle);
+        metrics_free(srv->metrics);
+        free(srv);
+}

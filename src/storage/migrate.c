@@ -1,0 +1,183 @@
+/*
+ * Versioned schema migrations, applied in order at start.  A migration is
+ * never edited once released: a change to the schema is a new entry.
+ */
+#include "storage/store_int.h"
+
+#include <stdio.h>
+
+#include "core/timeutil.h"
+#include "core/banned.h"
+
+struct migration {
+        int version;
+        const char *summary;
+        const char *sql;
+};
+
+static const struct migration migrations[] = {
+    {1, "bureaus, enterprises with trigram name search, users, sessions, tokens, audit trail",
+     "CREATE TABLE bureaus ("
+     "  code TEXT PRIMARY KEY,"
+     "  name_zh TEXT NOT NULL,"
+     "  name_en TEXT NOT NULL,"
+     "  kind TEXT NOT NULL);"
+     "CREATE TABLE enterprises ("
+     "  id INTEGER PRIMARY KEY,"
+     "  uscc TEXT NOT NULL UNIQUE,"
+     "  name_zh TEXT NOT NULL,"
+     "  name_en TEXT NOT NULL DEFAULT '',"
+     "  roles INTEGER NOT NULL,"
+     "  address TEXT NOT NULL DEFAULT '',"
+     "  legal_representative TEXT NOT NULL DEFAULT '',"
+     "  contact_name TEXT NOT NULL DEFAULT '',"
+     "  contact_phone TEXT NOT NULL DEFAULT '',"
+     "  contact_email TEXT NOT NULL DEFAULT '',"
+     "  division_code TEXT NOT NULL,"
+     "  bureau_code TEXT NOT NULL REFERENCES bureaus(code),"
+     "  derived_bureau_code TEXT NOT NULL REFERENCES bureaus(code),"
+     "  bureau_override_reason TEXT NOT NULL DEFAULT '',"
+     "  created_at TEXT NOT NULL,"
+     "  updated_at TEXT NOT NULL,"
+     "  version INTEGER NOT NULL);"
+     "CREATE INDEX enterprises_bureau ON enterprises(bureau_code, id);"
+     /* Trigram tokens make substring search work for Chinese, which has no spaces. */
+     "CREATE VIRTUAL TABLE enterprises_fts USING fts5("
+     "  name_zh, name_en, content='enterprises', content_rowid='id', tokenize='trigram');"
+     "CREATE TRIGGER enterprises_fts_insert AFTER INSERT ON enterprises BEGIN"
+     "  INSERT INTO enterprises_fts(rowid, name_zh, name_en)"
+     "    VALUES (new.id, new.name_zh, new.name_en);"
+     "END;"
+     "CREATE TRIGGER enterprises_fts_delete AFTER DELETE ON enterprises BEGIN"
+     "  INSERT INTO enterprises_fts(enterprises_fts, rowid, name_zh, name_en)"
+     "    VALUES ('delete', old.id, old.name_zh, old.name_en);"
+     "END;"
+     "CREATE TRIGGER enterprises_fts_update AFTER UPDATE OF name_zh, name_en ON enterprises BEGIN"
+     "  INSERT INTO enterprises_fts(enterprises_fts, rowid, name_zh, name_en)"
+     "    VALUES ('delete', old.id, old.name_zh, old.name_en);"
+     "  INSERT INTO enterprises_fts(rowid, name_zh, name_en)"
+     "    VALUES (new.id, new.name_zh, new.name_en);"
+     "END;"
+     "CREATE TABLE users ("
+     "  id INTEGER PRIMARY KEY,"
+     "  username TEXT NOT NULL UNIQUE,"
+     "  display_name TEXT NOT NULL,"
+     "  role TEXT NOT NULL,"
+     "  bureau_code TEXT REFERENCES bureaus(code),"
+     "  enterprise_uscc TEXT REFERENCES enterprises(uscc),"
+     "  disabled INTEGER NOT NULL DEFAULT 0,"
+     "  password_hash TEXT NOT NULL,"
+     "  created_at TEXT NOT NULL);"
+     "CREATE INDEX users_bureau ON users(bureau_code, id);"
+     "CREATE TABLE sessions ("
+     "  token_hash TEXT PRIMARY KEY,"
+     "  user_id INTEGER NOT NULL REFERENCES users(id),"
+     "  csrf TEXT NOT NULL,"
+     "  created_at TEXT NOT NULL,"
+     "  expires_at TEXT NOT NULL,"
+     "  ip TEXT NOT NULL);"
+     "CREATE INDEX sessions_user ON sessions(user_id);"
+     "CREATE TABLE api_tokens ("
+     "  id INTEGER PRIMARY KEY,"
+     "  user_id INTEGER NOT NULL REFERENCES users(id),"
+     "  name TEXT NOT NULL,"
+     "  token_hash TEXT NOT NULL UNIQUE,"
+     "  created_at TEXT NOT NULL);"
+     "CREATE INDEX api_tokens_user ON api_tokens(user_id);"
+     "CREATE TABLE audit_log ("
+     "  id INTEGER PRIMARY KEY,"
+     "  at TEXT NOT NULL,"
+     "  actor TEXT NOT NULL,"
+     "  actor_user_id INTEGER,"
+     "  ip TEXT NOT NULL,"
+     "  action TEXT NOT NULL,"
+     "  entity_type TEXT NOT NULL,"
+     "  entity_id TEXT NOT NULL,"
+     "  bureau_code TEXT,"
+     "  before TEXT,"
+     "  after TEXT);"
+     "CREATE INDEX audit_entity ON audit_log(entity_type, entity_id, id);"
+     "CREATE INDEX audit_bureau ON audit_log(bureau_code, id);"
+     /* The trail is append-only in the database itself, not just by convention. */
+     "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN"
+     "  SELECT RAISE(ABORT, 'audit_log is append-only');"
+     "END;"
+     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN"
+     "  SELECT RAISE(ABORT, 'audit_log is append-only');"
+     "END;"},
+};
+
+int migrate_latest_version(void)
+{
+        return migrations[sizeof(migrations) / sizeof(migrations[0]) - 1].version;
+}
+
+int migrate_current_version(struct db *db)
+{
+        static const char sql[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+        struct cr_error e = CR_ERROR_INIT;
+        struct db_stmt *st = db_prepare(db, sql, &e);
+        int v = 0;
+
+        if (st && db_step(st, &e) == DB_ROW)
+                v = (int)db_col_int(st, 0);
+        db_done(st);
+        cr_error_clear(&e);
+        return v;
+}
+
+enum cr_err migrate_apply(struct db *db, struct cr_error *e)
+{
+        static const char record_sql[] =
+            "INSERT INTO schema_migrations(version, summary, applied_at) VALUES ($1, $2, $3)";
+        enum cr_err err;
+        int current;
+
+        err = db_exec(db,
+                      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                      "  version INTEGER PRIMARY KEY,"
+                      "  summary TEXT NOT NULL,"
+                      "  applied_at TEXT NOT NULL)",
+                      e);
+        if (err)
+                return err;
+        current = migrate_current_version(db);
+        if (current > migrate_latest_version())
+                return cr_fail(e, CR_ESTORE, "internal", NULL,
+                               "the database has schema version %d, newer than this program's "
+                               "%d; upgrade cryptoreg",
+                               current, migrate_latest_version());
+        for (size_t i = 0; i < sizeof(migrations) / sizeof(migrations[0]); i++) {
+                const struct migration *m = &migrations[i];
+                char now[RFC3339_LEN];
+                struct db_stmt *st;
+
+                if (m->version <= current)
+                        continue;
+                err = db_begin(db, e);
+                if (err)
+                        return err;
+                err = db_exec(db, m->sql, e);
+                if (!err) {
+                        time_now_rfc3339(now);
+                        st = db_prepare(db, record_sql, e);
+                        if (!st) {
+                                err = e->err;
+                        } else {
+                                db_bind_int(st, 1, m->version);
+                                db_bind_text(st, 2, m->summary);
+                                db_bind_text(st, 3, now);
+                                if (db_step(st, e) != DB_DONE)
+                                        err = e->err;
+                                db_done(st);
+                        }
+                }
+                if (!err)
+                        err = db_commit(db, e);
+                if (err) {
+                        db_rollback(db);
+                        return err;
+                }
+        }
+        return CR_OK;
+}

@@ -1,0 +1,120 @@
+/*
+ * The storage interface the domain sees: transactions and the operations on
+ * each kind of record, in terms of domain structs and portable SQL behind
+ * them.  No database header appears here; src/storage/db_sqlite.c is the
+ * embedded backend and a PostgreSQL backend implements src/storage/db.h.
+ *
+ * A struct store is one connection, used by one thread at a time; the server
+ * keeps a pool of them.  Every write happens between store_begin and
+ * store_commit; store_rollback undoes everything since store_begin.
+ */
+#ifndef CR_STORE_H
+#define CR_STORE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "domain/enterprise.h"
+#include "domain/user.h"
+
+struct store;
+
+/* Opens the database at path, applying migrations when migrate is non-zero. */
+enum cr_err store_open(const char *path, int migrate, struct store **out, struct cr_error *e);
+void store_close(struct store *s);
+/* The schema version of the open database. */
+int store_schema_version(struct store *s);
+
+enum cr_err store_begin(struct store *s, struct cr_error *e);
+enum cr_err store_commit(struct store *s, struct cr_error *e);
+void store_rollback(struct store *s);
+
+/* A pool of connections for the server's threads. */
+struct store_pool;
+enum cr_err store_pool_open(const char *path, int size, struct store_pool **out,
+                            struct cr_error *e);
+struct store *store_pool_acquire(struct store_pool *p);
+void store_pool_release(struct store_pool *p, struct store *s);
+void store_pool_close(struct store_pool *p);
+
+/* Bureaus: seeded from the domain's table; idempotent. */
+enum cr_err store_bureaus_seed(struct store *s, struct cr_error *e);
+
+/* Enterprises. */
+struct enterprise_query {
+        const char *q;           /* name text or exact USCC; NULL for none */
+        const char *bureau_code; /* only this bureau; NULL for all */
+        const char *uscc;        /* only this enterprise; NULL for all */
+        int64_t after_id;        /* cursor: ids greater than this */
+        int limit;               /* at most this many */
+};
+typedef enum cr_err (*enterprise_visit_fn)(void *arg, const struct enterprise *ent);
+
+/* Inserts ent and sets ent->id; CR_ECONFLICT with code duplicate_uscc if the USCC exists. */
+enum cr_err store_enterprise_insert(struct store *s, struct enterprise *ent, struct cr_error *e);
+enum cr_err store_enterprise_get(struct store *s, const char *uscc, struct enterprise *out,
+                                 struct cr_error *e);
+/* Writes ent if its stored version is still expected_version, and bumps the version. */
+enum cr_err store_enterprise_update(struct store *s, struct enterprise *ent,
+                                    int64_t expected_version, struct cr_error *e);
+/* Calls visit for each match in id order; stops early if visit returns non-zero. */
+enum cr_err store_enterprise_search(struct store *s, const struct enterprise_query *q,
+                                    enterprise_visit_fn visit, void *arg, struct cr_error *e);
+enum cr_err store_enterprise_count(struct store *s, int64_t *out, struct cr_error *e);
+/* Whether a USCC is already registered. */
+enum cr_err store_enterprise_exists(struct store *s, const char *uscc, int *exists,
+                                    struct cr_error *e);
+
+/* Users. */
+struct user_query {
+        const char *bureau_code; /* only users bound to this bureau; NULL for all */
+        int64_t after_id;
+        int limit;
+};
+typedef enum cr_err (*user_visit_fn)(void *arg, const struct user *u);
+
+enum cr_err store_user_insert(struct store *s, struct user *u, struct cr_error *e);
+enum cr_err store_user_get(struct store *s, const char *username, struct user *out,
+                           struct cr_error *e);
+enum cr_err store_user_update(struct store *s, const struct user *u, struct cr_error *e);
+enum cr_err store_user_list(struct store *s, const struct user_query *q, user_visit_fn visit,
+                            void *arg, struct cr_error *e);
+
+/* Sessions and API tokens; lookups ignore expired sessions and disabled users. */
+enum cr_err store_session_insert(struct store *s, const struct session *sess, struct cr_error *e);
+enum cr_err store_session_find(struct store *s, const char *token_hash, const char *now,
+                               struct user *u, char csrf[SECRET_TOKEN_TEXT], struct cr_error *e);
+enum cr_err store_session_delete(struct store *s, const char *token_hash, struct cr_error *e);
+enum cr_err store_session_delete_for_user(struct store *s, int64_t user_id, struct cr_error *e);
+
+typedef enum cr_err (*token_visit_fn)(void *arg, const struct api_token *t);
+enum cr_err store_token_insert(struct store *s, struct api_token *t, struct cr_error *e);
+enum cr_err store_token_find(struct store *s, const char *token_hash, struct user *u,
+                             struct cr_error *e);
+enum cr_err store_token_list(struct store *s, int64_t user_id, token_visit_fn visit, void *arg,
+                             struct cr_error *e);
+/* Deletes the caller's token; CR_ENOTFOUND if it is not theirs. */
+enum cr_err store_token_delete(struct store *s, int64_t id, int64_t user_id, struct api_token *out,
+                               struct cr_error *e);
+
+/* The audit trail: append only. */
+struct audit_query {
+        const char *entity_type;
+        const char *entity_id;
+        const char *bureau_code; /* only entries in this bureau's jurisdiction */
+        int64_t before_id;       /* cursor: newest first, ids less than this (0: from the newest) */
+        int limit;
+};
+typedef enum cr_err (*audit_visit_fn)(void *arg, int64_t id, json_t *entry);
+
+enum cr_err store_audit_append(struct store *s, const struct audit_record *r, struct cr_error *e);
+enum cr_err store_audit_list(struct store *s, const struct audit_query *q, audit_visit_fn visit,
+                             void *arg, struct cr_error *e);
+
+/* Online backup to a file, and verified restore from one (src/storage/backup.c). */
+enum cr_err store_backup(const char *db_path, const char *dest, struct cr_error *e);
+enum cr_err store_verify_file(const char *path, struct cr_error *e);
+enum cr_err store_restore(const char *db_path, const char *src, struct cr_error *e);
+
+#endif

@@ -1,0 +1,28 @@
+/* Internals shared by the storage files: what a struct store holds, and the migration entry point. */
+#ifndef CR_STORE_INT_H
+#define CR_STORE_INT_H
+
+#include "storage/db.h"
+#include "storage/store.h"
+
+struct store {
+        struct db *db;
+};
+
+/* Steps a statement that returns no rows, then resets it. */
+static inline enum cr_err db_run(struct db_stmt *st, struct cr_error *e)
+{
+        enum cr_err err = db_step(st, e) == DB_ERROR ? e->err : CR_OK;
+
+        db_done(st);
+        return err;
+}
+
+/* Brings the schema up to the newest version, each step in its own transaction. */
+enum cr_err migrate_apply(struct db *db, struct cr_error *e);
+/* The newest version migrate_apply knows. */
+int migrate_latest_version(void);
+/* The version recorded in the database, 0 if none. */
+int migrate_current_version(struct db *db);
+
+#endif
