@@ -32,8 +32,9 @@ static int fail(struct cr_error *e)
         return rc;
 }
 
-static int ent_add(struct store *s, int argc, char **argv)
+static int ent_add(struct cli *c, struct store **sp, int argc, char **argv)
 {
+        struct store *s;
         const char *uscc = NULL, *roles = NULL;
         const char *text[7] = {NULL};
         const struct cli_opt opts[] = {
@@ -58,6 +59,11 @@ static int ent_add(struct store *s, int argc, char **argv)
 
         if (rc)
                 return rc < 0 ? EXIT_OK : rc;
+        /* The store opens only once the command line is known to be right. */
+        rc = cli_open_store(c, 0, sp);
+        if (rc)
+                return rc;
+        s = *sp;
         if (!uscc || !text[0] || !roles) {
                 fprintf(stderr, "cryptoreg enterprise add: --uscc, --name-zh and --roles are "
                                 "required\n\n%s",
@@ -85,8 +91,9 @@ static int ent_add(struct store *s, int argc, char **argv)
         return rc;
 }
 
-static int ent_import(struct store *s, int argc, char **argv)
+static int ent_import(struct cli *c, struct store **sp, int argc, char **argv)
 {
+        struct store *s;
         const char *pos[1];
         struct cr_error e = CR_ERROR_INIT;
         struct caller cli;
@@ -99,6 +106,11 @@ static int ent_import(struct store *s, int argc, char **argv)
 
         if (rc)
                 return rc < 0 ? EXIT_OK : rc;
+        /* The store opens only once the command line is known to be right. */
+        rc = cli_open_store(c, 0, sp);
+        if (rc)
+                return rc;
+        s = *sp;
         if (npos != 1) {
                 fprintf(stderr, "cryptoreg enterprise import: give one CSV file\n");
                 return EXIT_USAGE;
@@ -144,8 +156,9 @@ static void print_enterprise(const struct enterprise *ent)
         printf("Updated           %s (version %lld)\n", ent->updated_at, (long long)ent->version);
 }
 
-static int ent_show(struct store *s, int argc, char **argv)
+static int ent_show(struct cli *c, struct store **sp, int argc, char **argv)
 {
+        struct store *s;
         const char *pos[1];
         int as_json = 0, npos, rc;
         const struct cli_opt opts[] = {{"--json", NULL, &as_json}, {NULL, NULL, NULL}};
@@ -155,6 +168,11 @@ static int ent_show(struct store *s, int argc, char **argv)
         rc = cli_parse(argc, argv, opts, pos, 1, &npos, usage);
         if (rc)
                 return rc < 0 ? EXIT_OK : rc;
+        /* The store opens only once the command line is known to be right. */
+        rc = cli_open_store(c, 0, sp);
+        if (rc)
+                return rc;
+        s = *sp;
         if (npos != 1) {
                 fprintf(stderr, "cryptoreg enterprise show: give a USCC\n");
                 return EXIT_USAGE;
@@ -188,8 +206,9 @@ static enum cr_err list_row(void *arg, const struct enterprise *ent)
         return CR_OK;
 }
 
-static int ent_list(struct store *s, int argc, char **argv)
+static int ent_list(struct cli *c, struct store **sp, int argc, char **argv)
 {
+        struct store *s;
         const char *bureau = NULL, *q = NULL, *limit_text = NULL;
         int as_json = 0, npos, rc;
         const struct cli_opt opts[] = {
@@ -208,6 +227,11 @@ static int ent_list(struct store *s, int argc, char **argv)
         rc = cli_parse(argc, argv, opts, NULL, 0, &npos, usage);
         if (rc)
                 return rc < 0 ? EXIT_OK : rc;
+        /* The store opens only once the command line is known to be right. */
+        rc = cli_open_store(c, 0, sp);
+        if (rc)
+                return rc;
+        s = *sp;
         if (limit_text && parse_int64(limit_text, strlen(limit_text), 1, INT64_MAX, &limit)) {
                 fprintf(stderr, "cryptoreg enterprise list: --limit must be a positive number\n");
                 return EXIT_USAGE;
@@ -239,7 +263,7 @@ int cmd_enterprise(struct cli *c)
 {
         static const struct {
                 const char *name;
-                int (*run)(struct store *s, int argc, char **argv);
+                int (*run)(struct cli *c, struct store **sp, int argc, char **argv);
         } subs[] = {{"add", ent_add}, {"import", ent_import}, {"show", ent_show},
                     {"list", ent_list}};
         struct store *s = NULL;
@@ -252,10 +276,7 @@ int cmd_enterprise(struct cli *c)
         for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
                 if (strcmp(c->argv[0], subs[i].name) != 0)
                         continue;
-                rc = cli_open_store(c, 0, &s);
-                if (rc)
-                        return rc;
-                rc = subs[i].run(s, c->argc - 1, c->argv + 1);
+                rc = subs[i].run(c, &s, c->argc - 1, c->argv + 1);
                 store_close(s);
                 return rc;
         }

@@ -35,8 +35,9 @@ static int obtain_password(int from_stdin, char *pw, size_t size, int *generated
         return EXIT_OK;
 }
 
-static int user_add(struct store *s, int argc, char **argv)
+static int user_add(struct cli *c, struct store **sp, int argc, char **argv)
 {
+        struct store *s;
         const char *role = NULL, *bureau = NULL, *enterprise = NULL, *display = NULL;
         const char *pos[1];
         int pw_stdin = 0, npos, generated, rc;
@@ -53,6 +54,11 @@ static int user_add(struct store *s, int argc, char **argv)
         rc = cli_parse(argc, argv, opts, pos, 1, &npos, usage);
         if (rc)
                 return rc < 0 ? EXIT_OK : rc;
+        /* The store opens only once the command line is known to be right. */
+        rc = cli_open_store(c, 0, sp);
+        if (rc)
+                return rc;
+        s = *sp;
         if (npos != 1 || !role) {
                 fprintf(stderr, "cryptoreg user add: give a USERNAME and --role\n\n%s", usage);
                 return EXIT_USAGE;
@@ -100,8 +106,9 @@ static enum cr_err print_user(void *arg, const struct user *u)
         return CR_OK;
 }
 
-static int user_list_cmd(struct store *s, int argc, char **argv)
+static int user_list_cmd(struct cli *c, struct store **sp, int argc, char **argv)
 {
+        struct store *s;
         int as_json = 0, npos, rc;
         const struct cli_opt opts[] = {{"--json", NULL, &as_json}, {NULL, NULL, NULL}};
         struct list_out o = {NULL, 0};
@@ -113,6 +120,11 @@ static int user_list_cmd(struct store *s, int argc, char **argv)
         rc = cli_parse(argc, argv, opts, NULL, 0, &npos, usage);
         if (rc)
                 return rc < 0 ? EXIT_OK : rc;
+        /* The store opens only once the command line is known to be right. */
+        rc = cli_open_store(c, 0, sp);
+        if (rc)
+                return rc;
+        s = *sp;
         o.json = as_json;
         o.items = json_array();
         caller_for_cli(&cli);
@@ -137,8 +149,9 @@ static int user_list_cmd(struct store *s, int argc, char **argv)
         return EXIT_OK;
 }
 
-static int user_disable_cmd(struct store *s, int argc, char **argv)
+static int user_disable_cmd(struct cli *c, struct store **sp, int argc, char **argv)
 {
+        struct store *s;
         const char *pos[1];
         int npos, rc = cli_parse(argc, argv, NULL, pos, 1, &npos, usage);
         struct cr_error e = CR_ERROR_INIT;
@@ -147,6 +160,11 @@ static int user_disable_cmd(struct store *s, int argc, char **argv)
 
         if (rc)
                 return rc < 0 ? EXIT_OK : rc;
+        /* The store opens only once the command line is known to be right. */
+        rc = cli_open_store(c, 0, sp);
+        if (rc)
+                return rc;
+        s = *sp;
         if (npos != 1) {
                 fprintf(stderr, "cryptoreg user disable: give a USERNAME\n");
                 return EXIT_USAGE;
@@ -161,8 +179,9 @@ static int user_disable_cmd(struct store *s, int argc, char **argv)
         return EXIT_OK;
 }
 
-static int user_reset_cmd(struct store *s, int argc, char **argv)
+static int user_reset_cmd(struct cli *c, struct store **sp, int argc, char **argv)
 {
+        struct store *s;
         const char *pos[1];
         int pw_stdin = 0, npos, generated, rc;
         const struct cli_opt opts[] = {{"--password-stdin", NULL, &pw_stdin}, {NULL, NULL, NULL}};
@@ -173,6 +192,11 @@ static int user_reset_cmd(struct store *s, int argc, char **argv)
         rc = cli_parse(argc, argv, opts, pos, 1, &npos, usage);
         if (rc)
                 return rc < 0 ? EXIT_OK : rc;
+        /* The store opens only once the command line is known to be right. */
+        rc = cli_open_store(c, 0, sp);
+        if (rc)
+                return rc;
+        s = *sp;
         if (npos != 1) {
                 fprintf(stderr, "cryptoreg user reset-password: give a USERNAME\n");
                 return EXIT_USAGE;
@@ -207,17 +231,14 @@ int cmd_user(struct cli *c)
                         usage);
                 return EXIT_USAGE;
         }
-        rc = cli_open_store(c, 0, &s);
-        if (rc)
-                return rc;
         if (strcmp(c->argv[0], "add") == 0)
-                rc = user_add(s, c->argc - 1, c->argv + 1);
+                rc = user_add(c, &s, c->argc - 1, c->argv + 1);
         else if (strcmp(c->argv[0], "list") == 0)
-                rc = user_list_cmd(s, c->argc - 1, c->argv + 1);
+                rc = user_list_cmd(c, &s, c->argc - 1, c->argv + 1);
         else if (strcmp(c->argv[0], "disable") == 0)
-                rc = user_disable_cmd(s, c->argc - 1, c->argv + 1);
+                rc = user_disable_cmd(c, &s, c->argc - 1, c->argv + 1);
         else
-                rc = user_reset_cmd(s, c->argc - 1, c->argv + 1);
+                rc = user_reset_cmd(c, &s, c->argc - 1, c->argv + 1);
         store_close(s);
         return rc;
 }

@@ -347,10 +347,13 @@ static enum cr_err read_header(struct csv_reader *r, struct csv_layout *lay, str
         int have_uscc = 0, have_name = 0, have_roles = 0;
         int rc = csv_read(r, &rec, e);
 
-        if (rc <= 0)
-                return rc == 0 ? cr_fail(e, CR_EINVAL, "csv_invalid", NULL,
-                                         "the file is empty; the first line must be the header")
-                               : CR_EINVAL;
+        if (rc == 0)
+                cr_fail(e, CR_EINVAL, "csv_invalid", NULL,
+                        "the file is empty; the first line must be the header");
+        if (rc <= 0) {
+                report_row(e, 1, NULL, e->detail);
+                return CR_EINVAL;
+        }
         lay->ncols = (int)rec.nfields;
         for (size_t i = 0; i < rec.nfields; i++) {
                 const char *h = rec.field[i];
@@ -368,20 +371,29 @@ static enum cr_err read_header(struct csv_reader *r, struct csv_layout *lay, str
                         lay->name[i] = lay->spec[i]->name;
                         have_name += lay->spec[i]->field == EF_NAME_ZH;
                 } else {
-                        return cr_fail(e, CR_EINVAL, "csv_invalid", NULL,
-                                       "line 1: unknown column \"%.60s\"; the columns are uscc, "
-                                       "name_zh, name_en, roles, address, legal_representative, "
-                                       "contact_name, contact_phone, contact_email",
-                                       h);
+                        cr_fail(e, CR_EINVAL, "csv_invalid", NULL,
+                                "line 1: unknown column \"%.60s\"; the columns are uscc, name_zh, "
+                                "name_en, roles, address, legal_representative, contact_name, "
+                                "contact_phone, contact_email",
+                                h);
+                        report_row(e, 1, NULL, e->detail);
+                        return CR_EINVAL;
                 }
-                for (size_t j = 0; j < i; j++)
-                        if (lay->name[j] == lay->name[i])
-                                return cr_fail(e, CR_EINVAL, "csv_invalid", NULL,
-                                               "line 1: column %s appears twice", lay->name[i]);
+                for (size_t j = 0; j < i; j++) {
+                        if (lay->name[j] == lay->name[i]) {
+                                cr_fail(e, CR_EINVAL, "csv_invalid", NULL,
+                                        "line 1: column %s appears twice", lay->name[i]);
+                                report_row(e, 1, lay->name[i], e->detail);
+                                return CR_EINVAL;
+                        }
+                }
         }
-        if (have_uscc != 1 || have_name != 1 || have_roles != 1)
-                return cr_fail(e, CR_EINVAL, "csv_invalid", NULL,
-                               "line 1: the header must name the columns uscc, name_zh and roles");
+        if (have_uscc != 1 || have_name != 1 || have_roles != 1) {
+                cr_fail(e, CR_EINVAL, "csv_invalid", NULL,
+                        "line 1: the header must name the columns uscc, name_zh and roles");
+                report_row(e, 1, NULL, e->detail);
+                return CR_EINVAL;
+        }
         return CR_OK;
 }
 
@@ -493,8 +505,11 @@ static enum cr_err import_check(struct store *s, const struct caller *c, const c
                 str_copy(seen[nseen].uscc, sizeof(seen[nseen].uscc), ent->uscc);
                 seen[nseen++].line = rec.line;
         }
-        if (!err && rc < 0)
-                err = CR_EINVAL; /* malformed CSV: e says where */
+        if (!err && rc < 0) {
+                /* Malformed CSV stops the reading; what was found so far is reported too. */
+                report_row(e, r.line, NULL, e->detail);
+                err = CR_EINVAL;
+        }
         if (!err && nseen > 1) {
                 qsort(seen, nseen, sizeof(*seen), cmp_line_uscc);
                 for (size_t i = 1; i < nseen; i++) {
@@ -507,8 +522,10 @@ static enum cr_err import_check(struct store *s, const struct caller *c, const c
                         }
                 }
         }
-        if (!err && *nrows == 0)
+        if (!err && *nrows == 0) {
                 err = cr_fail(e, CR_EINVAL, "csv_invalid", NULL, "the file has no data rows");
+                report_row(e, 2, NULL, e->detail);
+        }
         if (!err && e->rows && json_array_size(e->rows) > 0)
                 err = cr_fail(e, CR_EINVAL, "csv_invalid", NULL,
                               "%zu problems in the file; nothing was imported",

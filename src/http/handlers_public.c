@@ -14,7 +14,7 @@ enum cr_err h_healthz(struct http_request *rq, struct http_response *rs)
         if (version <= 0)
                 return cr_fail(&rq->err, CR_ESTORE, "internal", NULL,
                                "the database does not answer");
-        rs->json = json_pack("{s:s, s:i}", "status", "ok", "schema_version", version);
+        rs->json = json_pack("{s:s}", "status", "ok");
         return CR_OK;
 }
 

@@ -37,9 +37,14 @@ enum cr_err h_session_get(struct http_request *rq, struct http_response *rs)
         char csrf[SECRET_TOKEN_TEXT];
         enum cr_err err;
 
-        if (!rq->session_cookie)
-                return cr_fail(&rq->err, CR_EUNAUTH, "unauthenticated", NULL,
-                               "no console session; API tokens have no session");
+        if (!rq->session_cookie) {
+                /* A bearer token has no session and needs no CSRF token: say who it is. */
+                err = store_user_get(rq->store, rq->caller.username, &u, &rq->err);
+                if (!err)
+                        rs->json = json_pack("{s:o, s:n}", "user", user_to_json(&u),
+                                             "csrf_token");
+                return err;
+        }
         err = auth_session(rq->store, rq->session_cookie, &u, csrf, &rq->err);
         if (err)
                 return err;

@@ -38,7 +38,8 @@ static const struct field_schema login_fields[] = {
             {"contact_email", FT_STRING, 0, 0, ENT_EMAIL_MAX, NULL, "contact e-mail"}
 
 static const struct field_schema enterprise_create_fields[] = {
-    {"uscc", FT_STRING, 1, 18, 18, NULL, "Unified Social Credit Code (GB 32100-2015)"},
+    /* Length and check characters are the domain's rule, which names what is wrong. */
+    {"uscc", FT_STRING, 1, 0, 64, NULL, "Unified Social Credit Code (GB 32100-2015), 18 characters"},
     ENTERPRISE_TEXT_FIELDS(1),
     {NULL, 0, 0, 0, 0, NULL, NULL},
 };

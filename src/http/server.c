@@ -30,6 +30,7 @@
 
 #define CONNECTION_TIMEOUT_SECONDS 30
 #define CONNECTION_LIMIT           1000
+#define DISCARD_LIMIT              (64u * 1024 * 1024)
 
 struct server {
         struct config cfg;
@@ -49,6 +50,7 @@ struct request_state {
         char allow[64];
         struct buf body;
         int too_large;
+        uint64_t received;
 };
 
 const struct config *server_config(struct server *srv)
@@ -452,21 +454,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 buf_init(&st->body, max);
                 length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
+                *con_cls = st;
                 if (length) {
                         int64_t n;
-                        if (parse_int64(length, strlen(length), 0, INT64_MAX, &n) != 0 ||
-                            (uint64_t)n > max)
+                        int bad = parse_int64(length, strlen(length), 0, INT64_MAX, &n) != 0;
+                        if (bad || (uint64_t)n > max)
                                 st->too_large = 1;
+                        /* Too large even to drop politely: answer now and close. */
+                        if (bad || (uint64_t)n > DISCARD_LIMIT)
+                                return dispatch(srv, conn, url, method, st);
                 }
-                *con_cls = st;
-                /* Refuse an announced oversize body before reading any of it. */
-                if (st->too_large)
-                        return dispatch(srv, conn, url, method, st);
                 return MHD_YES;
         }
         if (*upload_size) {
-                if (!st->too_large && buf_append(&st->body, upload_data, *upload_size) != CR_OK)
+                /*
+                 * An oversize body is read and dropped, so that the client, which
+                 * may still be sending, receives the 413; past a hard limit the
+                 * connection is simply closed.
+                 */
+                st->received += *upload_size;
+                if (st->received > DISCARD_LIMIT)
+                        return MHD_NO;
+                if (!st->too_large && buf_append(&st->body, upload_data, *upload_size) != CR_OK) {
                         st->too_large = 1;
+                        buf_release(&st->body);
+                }
                 *upload_size = 0;
                 return MHD_YES;
         }

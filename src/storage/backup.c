@@ -64,7 +64,7 @@ enum cr_err store_verify_file(const char *path, struct cr_error *e)
         if (sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK ||
             sqlite3_step(st) != SQLITE_ROW ||
             strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
-                err = cr_fail(e, CR_ESTORE, "internal", NULL,
+                err = cr_fail(e, CR_EINVAL, "invalid_value", NULL,
                               "%s is not an intact cryptoreg database (integrity check failed)",
                               path);
                 goto out;
@@ -76,7 +76,7 @@ enum cr_err store_verify_file(const char *path, struct cr_error *e)
             sqlite3_step(st) == SQLITE_ROW)
                 version = sqlite3_column_int(st, 0);
         if (version < 1 || version > migrate_latest_version())
-                err = cr_fail(e, CR_ESTORE, "internal", NULL,
+                err = cr_fail(e, CR_EINVAL, "invalid_value", NULL,
                               "%s has no cryptoreg schema this program can use (version %d, "
                               "expected 1 to %d)",
                               path, version, migrate_latest_version());

@@ -16,7 +16,8 @@ struct db_stmt;
 
 enum { DB_DONE = 0, DB_ROW = 1, DB_ERROR = -1 };
 
-enum cr_err db_open(const char *path, struct db **out, struct cr_error *e);
+/* Opens a connection; the file is created only when create is non-zero. */
+enum cr_err db_open(const char *path, int create, struct db **out, struct cr_error *e);
 void db_close(struct db *db);
 
 /* Runs a script of statements without parameters (migrations, pragmas). */

@@ -40,7 +40,7 @@ static enum cr_err sqlite_fail(struct db *db, struct cr_error *e, int rc, const 
         return cr_fail(e, CR_ESTORE, "internal", NULL, "%s: %s", what, msg);
 }
 
-enum cr_err db_open(const char *path, struct db **out, struct cr_error *e)
+enum cr_err db_open(const char *path, int create, struct db **out, struct cr_error *e)
 {
         struct db *db = calloc(1, sizeof(*db));
         int rc;
@@ -50,7 +50,8 @@ enum cr_err db_open(const char *path, struct db **out, struct cr_error *e)
         if (!db)
                 return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
         rc = sqlite3_open_v2(path, &db->h,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
+                                 SQLITE_OPEN_NOMUTEX,
                              NULL);
         if (rc != SQLITE_OK) {
                 err = cr_fail(e, CR_ESTORE, "internal", NULL, "cannot open database %s: %s",

@@ -14,7 +14,7 @@ enum cr_err store_open(const char *path, int migrate, struct store **out, struct
         *out = NULL;
         if (!s)
                 return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
-        err = db_open(path, &s->db, e);
+        err = db_open(path, migrate, &s->db, e);
         if (!err && migrate)
                 err = migrate_apply(s->db, e);
         if (!err && !migrate && migrate_current_version(s->db) != migrate_latest_version())

@@ -20,7 +20,11 @@
 
 struct store;
 
-/* Opens the database at path, applying migrations when migrate is non-zero. */
+/*
+ * Opens the database at path.  With migrate non-zero it creates the file if
+ * needed and applies migrations; otherwise the file must exist at the
+ * current schema version.
+ */
 enum cr_err store_open(const char *path, int migrate, struct store **out, struct cr_error *e);
 void store_close(struct store *s);
 /* The schema version of the open database. */

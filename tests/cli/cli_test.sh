@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Shell-level tests of the cryptoreg command line: help, exit codes, JSON output,
+# configuration precedence, CSV import reports, users, and verified backup/restore.
+set -uo pipefail
+BIN=${1:?usage: cli_test.sh PATH_TO_CRYPTOREG}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+passed=0 failed=0
+
+check() { # check NAME EXPECTED_EXIT COMMAND...
+  local name=$1 want=$2; shift 2
+  "$@" >out.txt 2>err.txt; local got=$?
+  if [ "$got" -eq "$want" ]; then passed=$((passed+1)); else
+    failed=$((failed+1)); echo "FAIL $name: exit $got, expected $want"; sed 's/^/  | /' out.txt err.txt; fi
+}
+contains() { # contains NAME FILE TEXT
+  if grep -qF -- "$3" "$2"; then passed=$((passed+1)); else
+    failed=$((failed+1)); echo "FAIL $1: $2 lacks \"$3\""; sed 's/^/  | /' "$2"; fi
+}
+
+check "no command is a usage error" 2 "$BIN"
+check "top-level help" 0 "$BIN" --help
+contains "help lists commands" out.txt "enterprise"
+check "version" 0 "$BIN" version
+contains "version text" out.txt "cryptoreg 0."
+check "unknown command" 2 "$BIN" frobnicate
+for cmd in init serve user enterprise demo backup restore version; do
+  check "$cmd --help" 0 "$BIN" "$cmd" --help
+  contains "$cmd --help shows usage" out.txt "usage: cryptoreg $cmd"
+done
+check "unknown option" 2 "$BIN" --db a.db enterprise list --colour
+check "database missing before init" 3 "$BIN" --db nothing/here.db enterprise list
+
+check "init" 0 "$BIN" --db a.db init
+contains "init reports bureaus" out.txt "33 bureaus"
+check "init again is harmless" 0 "$BIN" --db a.db init
+
+check "add enterprise" 0 "$BIN" --db a.db enterprise add --uscc 914403052836347237 --name-zh 深圳南山 --roles manufacturer
+contains "Shenzhen bureau derived" out.txt "bureau 440300"
+check "duplicate enterprise refused" 1 "$BIN" --db a.db enterprise add --uscc 914403052836347237 --name-zh 又一个 --roles seller
+contains "duplicate named" err.txt "already registered"
+check "bad USCC refused" 1 "$BIN" --db a.db enterprise add --uscc 914403052836347238 --name-zh 错 --roles seller
+contains "bad check named" err.txt "check character"
+check "show --json" 0 "$BIN" --db a.db enterprise show 914403052836347237 --json
+contains "json has bureau" out.txt '"bureau_code": "440300"'
+check "show unknown" 1 "$BIN" --db a.db enterprise show 911101089243040981
+
+printf 'uscc,name_zh,roles\n911101089243040981,北京甲,seller\n911101089243040982,坏,seller\n,空,seller\n' > bad.csv
+check "import with bad rows fails" 1 "$BIN" --db a.db enterprise import bad.csv
+contains "import names line 3" err.txt "line 3, column uscc"
+contains "import names line 4" err.txt "line 4, column uscc"
+check "nothing imported" 0 "$BIN" --db a.db enterprise list --json
+[ "$(grep -c '"uscc"' out.txt)" -eq 1 ] && passed=$((passed+1)) || { failed=$((failed+1)); echo "FAIL bad import wrote rows"; }
+printf 'uscc,name_zh,roles\n911101089243040981,北京甲,seller\n' > good.csv
+check "good import" 0 "$BIN" --db a.db enterprise import good.csv
+check "list by bureau" 0 "$BIN" --db a.db enterprise list --bureau 110000
+contains "listed Beijing" out.txt "911101089243040981"
+
+echo 'correct horse battery' > pw
+check "user add" 0 "$BIN" --db a.db user add alice --role bureau_officer --bureau 110000 --password-stdin < pw
+check "user add without bureau" 1 "$BIN" --db a.db user add bob --role inspector --password-stdin < pw
+contains "missing bureau named" err.txt "bound to a bureau"
+check "user add short password" 1 "$BIN" --db a.db user add carol --role national_admin --password-stdin <<< "short"
+check "user add generated password" 0 "$BIN" --db a.db user add dave --role national_admin
+contains "generated password shown" out.txt "password: "
+check "user list --json" 0 "$BIN" --db a.db user list --json
+contains "alice listed" out.txt '"username": "alice"'
+check "user disable" 0 "$BIN" --db a.db user disable alice
+check "reset password" 0 "$BIN" --db a.db user reset-password dave --password-stdin < pw
+check "disable unknown" 1 "$BIN" --db a.db user disable nobody
+
+# Precedence: file < environment < flag.
+echo "db = file.db" > c.conf
+check "init via config file" 0 "$BIN" --config c.conf init
+contains "config file used" out.txt "file.db"
+check "env beats file" 0 env CRYPTOREG_DB=env.db "$BIN" --config c.conf init
+contains "env used" out.txt "env.db"
+check "flag beats env" 0 env CRYPTOREG_DB=env.db "$BIN" --config c.conf --db flag.db init
+contains "flag used" out.txt "flag.db"
+check "bad config key" 2 "$BIN" --config <(echo "colour = red") init
+check "missing config file" 2 "$BIN" --config missing.conf init
+
+check "backup" 0 "$BIN" --db a.db backup a.bak
+check "backup never overwrites" 1 "$BIN" --db a.db backup a.bak
+check "restore into a new file" 0 "$BIN" --db b.db restore a.bak
+check "restored data present" 0 "$BIN" --db b.db enterprise show 911101089243040981
+head -c 5000 a.bak > broken.bak
+check "broken backup refused" 1 "$BIN" --db b.db restore broken.bak
+check "data intact after refused restore" 0 "$BIN" --db b.db enterprise show 911101089243040981
+
+check "demo refuses a non-empty registry" 1 "$BIN" --db a.db demo
+check "demo --if-empty is quiet" 0 "$BIN" --db a.db demo --if-empty
+check "demo on empty" 0 "$BIN" --db d.db demo --enterprises 40
+contains "demo logins printed" out.txt "officer.sz"
+[ "$(stat -c %a d.db.demo-logins.txt)" = 600 ] && passed=$((passed+1)) || { failed=$((failed+1)); echo "FAIL logins file not 0600"; }
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
