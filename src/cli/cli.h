@@ -15,14 +15,14 @@ enum exit_code {
 
 struct cli {
         struct config cfg;
-        int argc;    /* arguments after the command name */
+        int argc; /* arguments after the command name */
         char **argv;
 };
 
 struct cli_opt {
-        const char *name;    /* "--role" */
-        const char **value;  /* for options that take a value */
-        int *flag;           /* for flags */
+        const char *name;   /* "--role" */
+        const char **value; /* for options that take a value */
+        int *flag;          /* for flags */
 };
 
 /*
@@ -36,8 +36,8 @@ int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char **po
 /* Opens the configured database; prints why not and returns EXIT_DB on failure. */
 int cli_open_store(struct cli *c, int migrate, struct store **out);
 
-/* Prints an error (and any per-row details) to stderr and returns the exit code for it. */
-int cli_report(const struct cr_error *e);
+/* Prints an error (and any per-row details) to stderr, clears it, and returns its exit code. */
+int cli_report(struct cr_error *e);
 
 /* Reads one line (a password) from stdin, without the line end. Returns 0 or -1. */
 int cli_read_line(char *buf, size_t size);

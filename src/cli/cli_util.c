@@ -23,8 +23,8 @@ int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char **po
                 }
                 if (strncmp(arg, "--", 2) != 0 || strcmp(arg, "--") == 0) {
                         if (*npos == max_pos) {
-                                fprintf(stderr, "cryptoreg: unexpected argument \"%s\"\n\n%s",
-                                        arg, usage);
+                                fprintf(stderr, "cryptoreg: unexpected argument \"%s\"\n\n%s", arg,
+                                        usage);
                                 return EXIT_USAGE;
                         }
                         pos[(*npos)++] = arg;
@@ -70,10 +70,11 @@ int cli_open_store(struct cli *c, int migrate, struct store **out)
         return EXIT_OK;
 }
 
-int cli_report(const struct cr_error *e)
+int cli_report(struct cr_error *e)
 {
         size_t i;
         json_t *row;
+        int code = e->err == CR_ESTORE ? EXIT_DB : EXIT_FAILED;
 
         fprintf(stderr, "cryptoreg: error: %s\n", e->detail[0] ? e->detail : cr_err_name(e->err));
         if (e->rows) {
@@ -85,7 +86,8 @@ int cli_report(const struct cr_error *e)
                                 json_string_value(json_object_get(row, "message")));
                 }
         }
-        return e->err == CR_ESTORE ? EXIT_DB : EXIT_FAILED;
+        cr_error_clear(e);
+        return code;
 }
 
 int cli_read_line(char *buf, size_t size)

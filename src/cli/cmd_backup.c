@@ -21,9 +21,7 @@ int cmd_backup(struct cli *c)
                 return EXIT_USAGE;
         }
         if (store_backup(c->cfg.db, pos[0], &e)) {
-                rc = cli_report(&e);
-                cr_error_clear(&e);
-                return rc;
+                return cli_report(&e);
         }
         printf("backed up %s to %s and verified it\n", c->cfg.db, pos[0]);
         return EXIT_OK;
@@ -46,9 +44,7 @@ int cmd_restore(struct cli *c)
                 return EXIT_USAGE;
         }
         if (store_restore(c->cfg.db, pos[0], &e)) {
-                rc = cli_report(&e);
-                cr_error_clear(&e);
-                return rc;
+                return cli_report(&e);
         }
         printf("restored %s from %s and verified it\n", c->cfg.db, pos[0]);
         return EXIT_OK;

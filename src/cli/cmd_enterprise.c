@@ -24,14 +24,6 @@ static const char usage[] =
     "The import file's format is in docs/api.md; if any row is bad, every bad row is\n"
     "printed and nothing is written.\n";
 
-static int fail(struct cr_error *e)
-{
-        int rc = cli_report(e);
-
-        cr_error_clear(e);
-        return rc;
-}
-
 static int ent_add(struct cli *c, struct store **sp, int argc, char **argv)
 {
         struct store *s;
@@ -49,9 +41,9 @@ static int ent_add(struct cli *c, struct store **sp, int argc, char **argv)
             {"--contact-email", &text[6], NULL},
             {NULL, NULL, NULL},
         };
-        static const char *const names[7] = {"name_zh",      "name_en",       "address",
-                                             "legal_representative",          "contact_name",
-                                             "contact_phone", "contact_email"};
+        static const char *const names[7] = {
+            "name_zh",      "name_en",       "address",      "legal_representative",
+            "contact_name", "contact_phone", "contact_email"};
         struct cr_error e = CR_ERROR_INIT;
         struct enterprise *ent;
         struct caller cli;
@@ -65,8 +57,9 @@ static int ent_add(struct cli *c, struct store **sp, int argc, char **argv)
                 return rc;
         s = *sp;
         if (!uscc || !text[0] || !roles) {
-                fprintf(stderr, "cryptoreg enterprise add: --uscc, --name-zh and --roles are "
-                                "required\n\n%s",
+                fprintf(stderr,
+                        "cryptoreg enterprise add: --uscc, --name-zh and --roles are "
+                        "required\n\n%s",
                         usage);
                 return EXIT_USAGE;
         }
@@ -76,17 +69,16 @@ static int ent_add(struct cli *c, struct store **sp, int argc, char **argv)
         rc = EXIT_OK;
         if (enterprise_set_uscc(ent, uscc, strlen(uscc), &e) ||
             enterprise_set_roles_text(ent, roles, strlen(roles), ';', &e))
-                rc = fail(&e);
+                rc = cli_report(&e);
         for (int i = 0; !rc && i < 7; i++)
                 if (text[i] && enterprise_set_text(ent, ent_field_by_name(names[i]), text[i],
                                                    strlen(text[i]), &e))
-                        rc = fail(&e);
+                        rc = cli_report(&e);
         caller_for_cli(&cli);
         if (!rc && enterprise_create(s, &cli, ent, &e))
-                rc = fail(&e);
+                rc = cli_report(&e);
         if (!rc)
-                printf("registered %s %s (bureau %s)\n", ent->uscc, ent->name_zh,
-                       ent->bureau_code);
+                printf("registered %s %s (bureau %s)\n", ent->uscc, ent->name_zh, ent->bureau_code);
         free(ent);
         return rc;
 }
@@ -131,9 +123,9 @@ static int ent_import(struct cli *c, struct store **sp, int argc, char **argv)
         }
         fclose(f);
         caller_for_cli(&cli);
-        if (!rc && enterprise_import_csv(s, &cli, data.data ? data.data : "", data.len, &imported,
-                                         &e))
-                rc = fail(&e);
+        if (!rc &&
+            enterprise_import_csv(s, &cli, data.data ? data.data : "", data.len, &imported, &e))
+                rc = cli_report(&e);
         if (!rc)
                 printf("imported %ld enterprises from %s\n", imported, pos[0]);
         buf_release(&data);
@@ -181,7 +173,7 @@ static int ent_show(struct cli *c, struct store **sp, int argc, char **argv)
         if (!ent)
                 return EXIT_FAILED;
         if (store_enterprise_get(s, pos[0], ent, &e))
-                rc = fail(&e);
+                rc = cli_report(&e);
         else if (as_json)
                 cli_print_json(enterprise_to_json(ent, 1));
         else
@@ -212,11 +204,8 @@ static int ent_list(struct cli *c, struct store **sp, int argc, char **argv)
         const char *bureau = NULL, *q = NULL, *limit_text = NULL;
         int as_json = 0, npos, rc;
         const struct cli_opt opts[] = {
-            {"--bureau", &bureau, NULL},
-            {"--q", &q, NULL},
-            {"--limit", &limit_text, NULL},
-            {"--json", NULL, &as_json},
-            {NULL, NULL, NULL},
+            {"--bureau", &bureau, NULL}, {"--q", &q, NULL},  {"--limit", &limit_text, NULL},
+            {"--json", NULL, &as_json},  {NULL, NULL, NULL},
         };
         struct list_out o = {NULL, 0};
         struct cr_error e = CR_ERROR_INIT;
@@ -244,11 +233,11 @@ static int ent_list(struct cli *c, struct store **sp, int argc, char **argv)
                 query.q = q;
                 query.bureau_code = bureau;
                 query.after_id = next;
-                query.limit = (int)(limit - shown < LIST_LIMIT_MAX ? limit - shown
-                                                                   : LIST_LIMIT_MAX);
+                query.limit =
+                    (int)(limit - shown < LIST_LIMIT_MAX ? limit - shown : LIST_LIMIT_MAX);
                 if (enterprise_list(s, &cli, 1, &query, list_row, &o, &next, &e)) {
                         json_decref(o.items);
-                        return fail(&e);
+                        return cli_report(&e);
                 }
                 shown += query.limit;
         } while (next && shown < limit);
@@ -264,8 +253,8 @@ int cmd_enterprise(struct cli *c)
         static const struct {
                 const char *name;
                 int (*run)(struct cli *c, struct store **sp, int argc, char **argv);
-        } subs[] = {{"add", ent_add}, {"import", ent_import}, {"show", ent_show},
-                    {"list", ent_list}};
+        } subs[] = {
+            {"add", ent_add}, {"import", ent_import}, {"show", ent_show}, {"list", ent_list}};
         struct store *s = NULL;
         int rc;
 
@@ -280,7 +269,6 @@ int cmd_enterprise(struct cli *c)
                 store_close(s);
                 return rc;
         }
-        fprintf(stderr, "cryptoreg enterprise: unknown subcommand \"%s\"\n\n%s", c->argv[0],
-                usage);
+        fprintf(stderr, "cryptoreg enterprise: unknown subcommand \"%s\"\n\n%s", c->argv[0], usage);
         return EXIT_USAGE;
 }

@@ -42,9 +42,12 @@ static int user_add(struct cli *c, struct store **sp, int argc, char **argv)
         const char *pos[1];
         int pw_stdin = 0, npos, generated, rc;
         const struct cli_opt opts[] = {
-            {"--role", &role, NULL},          {"--bureau", &bureau, NULL},
-            {"--enterprise", &enterprise, NULL}, {"--display-name", &display, NULL},
-            {"--password-stdin", NULL, &pw_stdin}, {NULL, NULL, NULL},
+            {"--role", &role, NULL},
+            {"--bureau", &bureau, NULL},
+            {"--enterprise", &enterprise, NULL},
+            {"--display-name", &display, NULL},
+            {"--password-stdin", NULL, &pw_stdin},
+            {NULL, NULL, NULL},
         };
         struct cr_error e = CR_ERROR_INIT;
         struct caller cli;
@@ -77,9 +80,7 @@ static int user_add(struct cli *c, struct store **sp, int argc, char **argv)
                 return rc;
         caller_for_cli(&cli);
         if (user_create(s, &cli, &u, pw, &e)) {
-                rc = cli_report(&e);
-                cr_error_clear(&e);
-                return rc;
+                return cli_report(&e);
         }
         printf("added %s (%s)\n", u.username, role_name(u.role));
         if (generated)
@@ -137,9 +138,7 @@ static int user_list_cmd(struct cli *c, struct store **sp, int argc, char **argv
                 q.limit = 200;
                 if (user_list(s, &cli, &q, print_user, &o, &next, &e)) {
                         json_decref(o.items);
-                        rc = cli_report(&e);
-                        cr_error_clear(&e);
-                        return rc;
+                        return cli_report(&e);
                 }
         } while (next);
         if (as_json)
@@ -171,9 +170,7 @@ static int user_disable_cmd(struct cli *c, struct store **sp, int argc, char **a
         }
         caller_for_cli(&cli);
         if (user_disable(s, &cli, pos[0], &u, &e)) {
-                rc = cli_report(&e);
-                cr_error_clear(&e);
-                return rc;
+                return cli_report(&e);
         }
         printf("disabled %s; their sessions have ended\n", u.username);
         return EXIT_OK;
@@ -206,9 +203,7 @@ static int user_reset_cmd(struct cli *c, struct store **sp, int argc, char **arg
                 return rc;
         caller_for_cli(&cli);
         if (user_set_password(s, &cli, pos[0], pw, &e)) {
-                rc = cli_report(&e);
-                cr_error_clear(&e);
-                return rc;
+                return cli_report(&e);
         }
         printf("password of %s changed\n", pos[0]);
         if (generated)

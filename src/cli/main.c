@@ -44,8 +44,9 @@ static const struct {
         const char *name;
         int (*run)(struct cli *c);
 } commands[] = {
-    {"init", cmd_init},       {"serve", cmd_serve},     {"user", cmd_user},
-    {"enterprise", cmd_enterprise}, {"demo", cmd_demo}, {"backup", cmd_backup},
+    {"init", cmd_init},       {"serve", cmd_serve},
+    {"user", cmd_user},       {"enterprise", cmd_enterprise},
+    {"demo", cmd_demo},       {"backup", cmd_backup},
     {"restore", cmd_restore}, {"version", cmd_version},
 };
 
@@ -77,8 +78,7 @@ int main(int argc, char **argv)
                         i += 2;
                         continue;
                 }
-                fprintf(stderr, "cryptoreg: unknown or incomplete option %s\n\n%s", argv[i],
-                        usage);
+                fprintf(stderr, "cryptoreg: unknown or incomplete option %s\n\n%s", argv[i], usage);
                 return EXIT_USAGE;
         }
         if (i >= argc) {

@@ -63,8 +63,7 @@ enum cr_err config_set(struct config *c, const char *key, const char *value, str
                         c->log_requests = (int)v;
                 return err;
         }
-        return cr_fail(e, CR_EINVAL, "unknown_field", key, "unknown configuration key \"%s\"",
-                       key);
+        return cr_fail(e, CR_EINVAL, "unknown_field", key, "unknown configuration key \"%s\"", key);
 }
 
 static char *trim(char *s)
@@ -79,8 +78,7 @@ static char *trim(char *s)
         return s;
 }
 
-enum cr_err config_load_file(struct config *c, const char *path, int required,
-                             struct cr_error *e)
+enum cr_err config_load_file(struct config *c, const char *path, int required, struct cr_error *e)
 {
         FILE *f = fopen(path, "r");
         char line[2048];
@@ -113,7 +111,8 @@ enum cr_err config_load_file(struct config *c, const char *path, int required,
                 if (err) {
                         char detail[sizeof(e->detail)];
                         str_copy(detail, sizeof(detail), e->detail);
-                        snprintf(e->detail, sizeof(e->detail), "%.200s:%d: %.280s", path, lineno, detail);
+                        snprintf(e->detail, sizeof(e->detail), "%.200s:%d: %.280s", path, lineno,
+                                 detail);
                         break;
                 }
         }

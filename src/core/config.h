@@ -9,12 +9,12 @@
 #include "core/err.h"
 
 struct config {
-        char db[1024];        /* SQLite database path */
-        char listen[128];     /* ADDR:PORT for serve */
-        char web_root[1024];  /* directory of the static front end */
-        long threads;         /* HTTP worker threads */
-        long session_hours;   /* lifetime of a console session */
-        int log_requests;     /* one JSON line per request when non-zero */
+        char db[1024];       /* SQLite database path */
+        char listen[128];    /* ADDR:PORT for serve */
+        char web_root[1024]; /* directory of the static front end */
+        long threads;        /* HTTP worker threads */
+        long session_hours;  /* lifetime of a console session */
+        int log_requests;    /* one JSON line per request when non-zero */
 };
 
 /* Fills in the built-in defaults. */
@@ -25,8 +25,7 @@ void config_defaults(struct config *c);
  * required is non-zero (the user named it); unknown keys and malformed lines
  * are errors naming the line.
  */
-enum cr_err config_load_file(struct config *c, const char *path, int required,
-                             struct cr_error *e);
+enum cr_err config_load_file(struct config *c, const char *path, int required, struct cr_error *e);
 
 /* Applies CRYPTOREG_DB, CRYPTOREG_LISTEN, CRYPTOREG_WEB_ROOT, CRYPTOREG_THREADS, ... */
 enum cr_err config_load_env(struct config *c, struct cr_error *e);

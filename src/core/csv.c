@@ -80,12 +80,10 @@ int csv_read(struct csv_reader *r, struct csv_record *rec, struct cr_error *e)
                         r->line++;
                         break;
                 } else if (after_quote) {
-                        return csv_error(e, rec->line,
-                                         "text after the closing quote of a field");
+                        return csv_error(e, rec->line, "text after the closing quote of a field");
                 } else if (c == '"') {
                         if (!at_field_start)
-                                return csv_error(e, rec->line,
-                                                 "a quote inside an unquoted field");
+                                return csv_error(e, rec->line, "a quote inside an unquoted field");
                         in_quotes = 1;
                         at_field_start = 0;
                         continue;

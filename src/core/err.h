@@ -38,7 +38,10 @@ struct cr_error {
         json_t *rows;
 };
 
-#define CR_ERROR_INIT {CR_OK, NULL, {0}, {0}, NULL}
+#define CR_ERROR_INIT                                                                              \
+        {                                                                                          \
+                CR_OK, NULL, {0}, {0}, NULL                                                        \
+        }
 
 /* Records a failure in e and returns err, so callers can write `return cr_fail(...)`. */
 enum cr_err cr_fail(struct cr_error *e, enum cr_err err, const char *code, const char *field,

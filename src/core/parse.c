@@ -28,8 +28,8 @@ int parse_int64(const char *s, size_t len, int64_t min, int64_t max, int64_t *ou
                 v = v * 10 + d;
         }
         {
-                int64_t r = neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v)
-                                : (int64_t)v;
+                int64_t r =
+                    neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) : (int64_t)v;
                 if (r < min || r > max)
                         return -1;
                 *out = r;

@@ -11,8 +11,8 @@
 #include "core/err.h"
 
 #define PASSWORD_HASH_MAX 128 /* room for libsodium's encoded argon2id string */
-#define SM3_LEN 32
-#define SM3_HEX_LEN 65
+#define SM3_LEN           32
+#define SM3_HEX_LEN       65
 
 /* Checks that the libraries work and initialises libsodium; call once at start. */
 enum cr_err crypto_init(struct cr_error *e);

@@ -14,10 +14,9 @@ enum cr_err crypto_init(struct cr_error *e)
 {
         if (sodium_init() < 0)
                 return cr_fail(e, CR_EINTERNAL, "internal", NULL, "libsodium failed to start");
-        if (dummy_hash[0] == '\0' &&
-            crypto_pwhash_str(dummy_hash, "cryptoreg-dummy-password", 24,
-                              crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                              crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        if (dummy_hash[0] == '\0' && crypto_pwhash_str(dummy_hash, "cryptoreg-dummy-password", 24,
+                                                       crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                                       crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
                 return cr_fail(e, CR_ENOMEM, "internal", NULL, "argon2id hashing failed");
         return CR_OK;
 }

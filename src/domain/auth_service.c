@@ -13,8 +13,8 @@ static enum cr_err audit_simple(struct store *s, const struct caller *c, const c
                                 const char *type, const char *id, json_t *before, json_t *after,
                                 struct cr_error *e)
 {
-        struct audit_record r = {c, action, type, id, c->bureau_code[0] ? c->bureau_code : NULL,
-                                 before, after};
+        struct audit_record r = {
+            c, action, type, id, c->bureau_code[0] ? c->bureau_code : NULL, before, after};
         enum cr_err err = store_audit_append(s, &r, e);
 
         json_decref(before);
@@ -136,8 +136,8 @@ enum cr_err auth_logout(struct store *s, const struct caller *c, const char *coo
 
 json_t *token_to_json(const struct api_token *t)
 {
-        return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)t->id, "name", t->name,
-                         "created_at", t->created_at);
+        return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)t->id, "name", t->name, "created_at",
+                         t->created_at);
 }
 
 enum cr_err token_create(struct store *s, const struct caller *c, const char *name,
@@ -168,8 +168,8 @@ enum cr_err token_create(struct store *s, const struct caller *c, const char *na
         err = store_token_insert(s, out, e);
         if (!err) {
                 snprintf(idtext, sizeof(idtext), "%lld", (long long)out->id);
-                err = audit_simple(s, c, "token.create", "token", idtext, NULL,
-                                   token_to_json(out), e);
+                err = audit_simple(s, c, "token.create", "token", idtext, NULL, token_to_json(out),
+                                   e);
         }
         if (!err)
                 err = store_commit(s, e);
@@ -200,8 +200,8 @@ enum cr_err token_delete(struct store *s, const struct caller *c, int64_t id, st
         err = store_token_delete(s, id, c->user_id, &t, e);
         if (!err) {
                 snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-                err = audit_simple(s, c, "token.delete", "token", idtext, token_to_json(&t),
-                                   NULL, e);
+                err =
+                    audit_simple(s, c, "token.delete", "token", idtext, token_to_json(&t), NULL, e);
         }
         if (!err)
                 err = store_commit(s, e);

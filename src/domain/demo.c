@@ -18,25 +18,44 @@ struct place {
 
 /* Real district codes (GB/T 2260), at least one per bureau, Shenzhen and XPCC included. */
 static const struct place places[] = {
-    {"110108", "北京", "Beijing", "海淀区中关村大街"}, {"110105", "北京", "Beijing", "朝阳区建国路"},
-    {"120116", "天津", "Tianjin", "滨海新区第三大街"}, {"130102", "石家庄", "Shijiazhuang", "长安区中山东路"},
-    {"140105", "太原", "Taiyuan", "小店区长治路"}, {"150102", "呼和浩特", "Hohhot", "新城区新华大街"},
-    {"210106", "沈阳", "Shenyang", "铁西区北二中路"}, {"220104", "长春", "Changchun", "朝阳区人民大街"},
-    {"230103", "哈尔滨", "Harbin", "南岗区学府路"}, {"310115", "上海", "Shanghai", "浦东新区张江路"},
-    {"320106", "南京", "Nanjing", "鼓楼区中山北路"}, {"320505", "苏州", "Suzhou", "虎丘区狮山路"},
-    {"330106", "杭州", "Hangzhou", "西湖区文三路"}, {"340104", "合肥", "Hefei", "蜀山区望江西路"},
-    {"350102", "福州", "Fuzhou", "鼓楼区五四路"}, {"360102", "南昌", "Nanchang", "东湖区八一大道"},
-    {"370102", "济南", "Jinan", "历下区经十路"}, {"370202", "青岛", "Qingdao", "市南区香港中路"},
-    {"410105", "郑州", "Zhengzhou", "金水区花园路"}, {"420106", "武汉", "Wuhan", "武昌区珞喻路"},
-    {"430104", "长沙", "Changsha", "岳麓区麓山南路"}, {"440106", "广州", "Guangzhou", "天河区天河路"},
-    {"440305", "深圳", "Shenzhen", "南山区科技园"}, {"440304", "深圳", "Shenzhen", "福田区深南大道"},
-    {"450103", "南宁", "Nanning", "青秀区民族大道"}, {"460106", "海口", "Haikou", "龙华区滨海大道"},
-    {"500112", "重庆", "Chongqing", "渝北区金开大道"}, {"510107", "成都", "Chengdu", "武侯区天府大道"},
-    {"520102", "贵阳", "Guiyang", "南明区中华南路"}, {"530102", "昆明", "Kunming", "五华区人民中路"},
-    {"540102", "拉萨", "Lhasa", "城关区北京中路"}, {"610113", "西安", "Xi'an", "雁塔区高新路"},
-    {"620102", "兰州", "Lanzhou", "城关区东岗西路"}, {"630103", "西宁", "Xining", "城中区西大街"},
-    {"640104", "银川", "Yinchuan", "兴庆区解放东街"}, {"650102", "乌鲁木齐", "Urumqi", "天山区人民路"},
-    {"659001", "石河子", "Shihezi", "北四路"}, {"659002", "阿拉尔", "Aral", "军垦大道"},
+    {"110108", "北京", "Beijing", "海淀区中关村大街"},
+    {"110105", "北京", "Beijing", "朝阳区建国路"},
+    {"120116", "天津", "Tianjin", "滨海新区第三大街"},
+    {"130102", "石家庄", "Shijiazhuang", "长安区中山东路"},
+    {"140105", "太原", "Taiyuan", "小店区长治路"},
+    {"150102", "呼和浩特", "Hohhot", "新城区新华大街"},
+    {"210106", "沈阳", "Shenyang", "铁西区北二中路"},
+    {"220104", "长春", "Changchun", "朝阳区人民大街"},
+    {"230103", "哈尔滨", "Harbin", "南岗区学府路"},
+    {"310115", "上海", "Shanghai", "浦东新区张江路"},
+    {"320106", "南京", "Nanjing", "鼓楼区中山北路"},
+    {"320505", "苏州", "Suzhou", "虎丘区狮山路"},
+    {"330106", "杭州", "Hangzhou", "西湖区文三路"},
+    {"340104", "合肥", "Hefei", "蜀山区望江西路"},
+    {"350102", "福州", "Fuzhou", "鼓楼区五四路"},
+    {"360102", "南昌", "Nanchang", "东湖区八一大道"},
+    {"370102", "济南", "Jinan", "历下区经十路"},
+    {"370202", "青岛", "Qingdao", "市南区香港中路"},
+    {"410105", "郑州", "Zhengzhou", "金水区花园路"},
+    {"420106", "武汉", "Wuhan", "武昌区珞喻路"},
+    {"430104", "长沙", "Changsha", "岳麓区麓山南路"},
+    {"440106", "广州", "Guangzhou", "天河区天河路"},
+    {"440305", "深圳", "Shenzhen", "南山区科技园"},
+    {"440304", "深圳", "Shenzhen", "福田区深南大道"},
+    {"450103", "南宁", "Nanning", "青秀区民族大道"},
+    {"460106", "海口", "Haikou", "龙华区滨海大道"},
+    {"500112", "重庆", "Chongqing", "渝北区金开大道"},
+    {"510107", "成都", "Chengdu", "武侯区天府大道"},
+    {"520102", "贵阳", "Guiyang", "南明区中华南路"},
+    {"530102", "昆明", "Kunming", "五华区人民中路"},
+    {"540102", "拉萨", "Lhasa", "城关区北京中路"},
+    {"610113", "西安", "Xi'an", "雁塔区高新路"},
+    {"620102", "兰州", "Lanzhou", "城关区东岗西路"},
+    {"630103", "西宁", "Xining", "城中区西大街"},
+    {"640104", "银川", "Yinchuan", "兴庆区解放东街"},
+    {"650102", "乌鲁木齐", "Urumqi", "天山区人民路"},
+    {"659001", "石河子", "Shihezi", "北四路"},
+    {"659002", "阿拉尔", "Aral", "军垦大道"},
     {"660000", "兵团", "XPCC", "乌鲁木齐市光明路"},
 };
 #define NPLACES (sizeof(places) / sizeof(places[0]))
@@ -44,11 +63,11 @@ static const struct place places[] = {
 static const struct {
         const char *zh, *en;
 } brands[] = {
-    {"信安", "Xin'an"},   {"密盾", "Midun"},    {"华密", "Huami"},    {"国芯", "Guoxin"},
-    {"安讯", "Anxun"},    {"芯盾", "Xindun"},   {"可信", "Kexin"},    {"量子", "Liangzi"},
-    {"科密", "Kemi"},     {"融安", "Rong'an"},  {"云盾", "Yundun"},   {"数安", "Shu'an"},
-    {"金证", "Jinzheng"}, {"天元", "Tianyuan"}, {"中科", "Zhongke"},  {"长城", "Changcheng"},
-    {"北斗", "Beidou"},   {"海泰", "Haitai"},   {"网御", "Wangyu"},   {"格尔", "Ge'er"},
+    {"信安", "Xin'an"},   {"密盾", "Midun"},    {"华密", "Huami"},   {"国芯", "Guoxin"},
+    {"安讯", "Anxun"},    {"芯盾", "Xindun"},   {"可信", "Kexin"},   {"量子", "Liangzi"},
+    {"科密", "Kemi"},     {"融安", "Rong'an"},  {"云盾", "Yundun"},  {"数安", "Shu'an"},
+    {"金证", "Jinzheng"}, {"天元", "Tianyuan"}, {"中科", "Zhongke"}, {"长城", "Changcheng"},
+    {"北斗", "Beidou"},   {"海泰", "Haitai"},   {"网御", "Wangyu"},  {"格尔", "Ge'er"},
 };
 #define NBRANDS (sizeof(brands) / sizeof(brands[0]))
 
@@ -69,8 +88,9 @@ static const struct {
 
 static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴",
                                        "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗"};
-static const char *const given[] = {"伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇",
-                                    "艳", "杰", "涛", "明", "超", "秀英", "建华", "志强", "海燕", "晓东"};
+static const char *const given[] = {"伟", "芳",   "娜",   "敏",   "静",   "强",  "磊",
+                                    "军", "洋",   "勇",   "艳",   "杰",   "涛",  "明",
+                                    "超", "秀英", "建华", "志强", "海燕", "晓东"};
 
 /* A small deterministic generator, so the same n always gives the same registry. */
 static unsigned long long demo_next(unsigned long long *state)
@@ -123,8 +143,8 @@ enum cr_err demo_enterprises_csv(long n, struct buf *out, struct cr_error *e)
                 demo_uscc(p->division, i, uscc);
                 /* Later rounds over the same place get a series number, as branch offices do. */
                 if (series > 0) {
-                        snprintf(name_zh, sizeof(name_zh), "%s%s%s第%ld分公司", p->zh,
-                                 brands[b].zh, kinds[k].zh, series);
+                        snprintf(name_zh, sizeof(name_zh), "%s%s%s第%ld分公司", p->zh, brands[b].zh,
+                                 kinds[k].zh, series);
                         snprintf(name_en, sizeof(name_en), "%s %s %s Branch %ld", p->en,
                                  brands[b].en, kinds[k].en, series);
                 } else {
@@ -136,20 +156,18 @@ enum cr_err demo_enterprises_csv(long n, struct buf *out, struct cr_error *e)
                 for (unsigned r = 0; r < ENT_ROLE_COUNT; r++) {
                         if (kinds[k].roles & (1u << r)) {
                                 size_t len = strlen(roles);
-                                snprintf(roles + len, sizeof(roles) - len, "%s%s",
-                                         len ? ";" : "", ent_role_name(r));
+                                snprintf(roles + len, sizeof(roles) - len, "%s%s", len ? ";" : "",
+                                         ent_role_name(r));
                         }
                 }
-                snprintf(addr, sizeof(addr), "%s%llu号", p->street_zh,
-                         demo_next(&rng) % 300 + 1);
+                snprintf(addr, sizeof(addr), "%s%llu号", p->street_zh, demo_next(&rng) % 300 + 1);
                 snprintf(rep, sizeof(rep), "%s%s", surnames[demo_next(&rng) % 20],
                          given[demo_next(&rng) % 20]);
                 snprintf(contact, sizeof(contact), "%s%s", surnames[demo_next(&rng) % 20],
                          given[demo_next(&rng) % 20]);
                 snprintf(phone, sizeof(phone), "1%llu%08llu", 30 + demo_next(&rng) % 60,
                          demo_next(&rng) % 100000000);
-                snprintf(email, sizeof(email), "contact%ld@demo-%s.example.cn", i,
-                         p->division);
+                snprintf(email, sizeof(email), "contact%ld@demo-%s.example.cn", i, p->division);
                 err = csv_field(out, uscc, 0);
                 if (!err)
                         err = csv_field(out, name_zh, 0);
@@ -239,7 +257,8 @@ enum cr_err demo_load(struct store *s, long n, struct demo_login logins[DEMO_MAX
         for (size_t i = 0; !err && i < sizeof(staff) / sizeof(staff[0]); i++)
                 err = demo_user(s, &cli, staff[i].username, staff[i].display, staff[i].role,
                                 staff[i].bureau, &logins[(*nlogins)++], e);
-        /* Enterprise users for the first Beijing and the first Shenzhen enterprise (index 0, 22). */
+        /* Enterprise users for the first Beijing and the first Shenzhen enterprise (index 0, 22).
+         */
         if (!err) {
                 demo_uscc(places[0].division, 0, uscc);
                 err = demo_user(s, &cli, "ent.beijing", "北京企业用户", ROLE_ENTERPRISE_USER, uscc,
@@ -247,8 +266,8 @@ enum cr_err demo_load(struct store *s, long n, struct demo_login logins[DEMO_MAX
         }
         if (!err) {
                 demo_uscc(places[22].division, 22, uscc);
-                err = demo_user(s, &cli, "ent.shenzhen", "深圳企业用户", ROLE_ENTERPRISE_USER,
-                                uscc, &logins[(*nlogins)++], e);
+                err = demo_user(s, &cli, "ent.shenzhen", "深圳企业用户", ROLE_ENTERPRISE_USER, uscc,
+                                &logins[(*nlogins)++], e);
         }
         return err;
 }

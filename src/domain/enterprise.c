@@ -10,8 +10,10 @@
 #include "core/banned.h"
 
 #define TEXT_FIELD(f, n, member, max, req)                                                         \
-        {f, n, offsetof(struct enterprise, member), sizeof(((struct enterprise *)0)->member), max, \
-         req}
+        {                                                                                          \
+                f, n, offsetof(struct enterprise, member),                                         \
+                    sizeof(((struct enterprise *)0)->member), max, req                             \
+        }
 
 const struct ent_field_spec ent_text_fields[] = {
     TEXT_FIELD(EF_NAME_ZH, "name_zh", name_zh, ENT_NAME_ZH_MAX, 1),
@@ -127,7 +129,8 @@ enum cr_err enterprise_validate(const struct enterprise *ent, struct cr_error *e
 enum cr_err enterprise_derive_bureau(struct enterprise *ent, const char *on_date,
                                      struct cr_error *e)
 {
-        const struct jurisdiction_rule *rule = bureau_rule_for_division(ent->division_code, on_date);
+        const struct jurisdiction_rule *rule =
+            bureau_rule_for_division(ent->division_code, on_date);
 
         if (!rule)
                 return cr_fail(e, CR_EINVAL, "invalid_uscc", "uscc",

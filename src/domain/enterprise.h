@@ -16,15 +16,15 @@
 #include "domain/uscc.h"
 
 /* Limits in characters (code points); buffers hold 4 bytes a character. */
-#define ENT_NAME_ZH_MAX      200
-#define ENT_NAME_EN_MAX      300
-#define ENT_ADDRESS_MAX      300
-#define ENT_PERSON_MAX       100
-#define ENT_PHONE_MAX        40
-#define ENT_EMAIL_MAX        254
-#define ENT_REASON_MAX       500
-#define ENT_QUERY_MAX        100
-#define CHARS_TO_BYTES(n)    ((n) * 4 + 1)
+#define ENT_NAME_ZH_MAX   200
+#define ENT_NAME_EN_MAX   300
+#define ENT_ADDRESS_MAX   300
+#define ENT_PERSON_MAX    100
+#define ENT_PHONE_MAX     40
+#define ENT_EMAIL_MAX     254
+#define ENT_REASON_MAX    500
+#define ENT_QUERY_MAX     100
+#define CHARS_TO_BYTES(n) ((n)*4 + 1)
 
 struct enterprise {
         int64_t id;

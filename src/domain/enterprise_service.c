@@ -22,14 +22,13 @@ void legal_today(char out[11])
 }
 
 static enum cr_err audit_enterprise(struct store *s, const struct caller *c, const char *action,
-                                    const struct enterprise *before,
-                                    const struct enterprise *after, struct cr_error *e)
+                                    const struct enterprise *before, const struct enterprise *after,
+                                    struct cr_error *e)
 {
         json_t *jb = before ? enterprise_to_json(before, 1) : NULL;
         json_t *ja = after ? enterprise_to_json(after, 1) : NULL;
         const struct enterprise *any = after ? after : before;
-        struct audit_record r = {c,           action, "enterprise", any->uscc,
-                                 any->bureau_code, jb, ja};
+        struct audit_record r = {c, action, "enterprise", any->uscc, any->bureau_code, jb, ja};
         enum cr_err err = store_audit_append(s, &r, e);
 
         json_decref(jb);
@@ -216,8 +215,7 @@ enum cr_err enterprise_override_bureau(struct store *s, const struct caller *c, 
         *out = *before;
         if (bureau_code) {
                 str_copy(out->bureau_code, sizeof(out->bureau_code), bureau_code);
-                str_copy(out->bureau_override_reason, sizeof(out->bureau_override_reason),
-                         reason);
+                str_copy(out->bureau_override_reason, sizeof(out->bureau_override_reason), reason);
         } else {
                 str_copy(out->bureau_code, sizeof(out->bureau_code), out->derived_bureau_code);
                 out->bureau_override_reason[0] = '\0';
@@ -228,8 +226,8 @@ enum cr_err enterprise_override_bureau(struct store *s, const struct caller *c, 
         if (!err) {
                 /* The reason for returning to the derived bureau lives only in the audit. */
                 json_t *jb = enterprise_to_json(before, 1), *ja = enterprise_to_json(out, 1);
-                struct audit_record r = {c,  "enterprise.bureau_override", "enterprise", uscc,
-                                         out->bureau_code, jb, ja};
+                struct audit_record r = {
+                    c, "enterprise.bureau_override", "enterprise", uscc, out->bureau_code, jb, ja};
                 json_object_set_new(ja, "reason", json_string(reason));
                 err = store_audit_append(s, &r, e);
                 json_decref(jb);
@@ -245,38 +243,26 @@ out:
         return err;
 }
 
-/* Passes the first `limit` rows on and notes whether one more came. */
-struct page_ctx {
+struct enterprise_page {
+        struct pager pager;
         enterprise_visit_fn visit;
         void *arg;
-        int limit, seen, more;
-        int64_t last_id;
 };
 
-static enum cr_err page_visit(void *arg, const struct enterprise *ent)
+static enum cr_err enterprise_page_visit(void *arg, const struct enterprise *ent)
 {
-        struct page_ctx *p = arg;
+        struct enterprise_page *p = arg;
 
-        if (p->seen == p->limit) {
-                p->more = 1;
-                return CR_OK;
-        }
-        p->seen++;
-        p->last_id = ent->id;
-        return p->visit(p->arg, ent);
+        return pager_take(&p->pager, ent->id) ? p->visit(p->arg, ent) : CR_OK;
 }
 
 enum cr_err enterprise_list(struct store *s, const struct caller *c, int scoped,
                             struct enterprise_query *q, enterprise_visit_fn visit, void *arg,
                             int64_t *next_after, struct cr_error *e)
 {
-        struct page_ctx page = {visit, arg, 0, 0, 0, 0};
+        struct enterprise_page page = {{0, 0, 0, 0}, visit, arg};
         enum cr_err err;
 
-        if (q->limit <= 0)
-                q->limit = LIST_LIMIT_DEFAULT;
-        if (q->limit > LIST_LIMIT_MAX)
-                q->limit = LIST_LIMIT_MAX;
         if (!scoped) {
                 if (!q->q || q->q[0] == '\0')
                         return cr_fail(e, CR_EINVAL, "missing_field", "q",
@@ -303,12 +289,9 @@ enum cr_err enterprise_list(struct store *s, const struct caller *c, int scoped,
                                        "sign in to see registry records");
                 }
         }
-        /* Ask for one row more than the page holds: if it comes, there is a next page. */
-        page.limit = q->limit;
-        q->limit++;
-        err = store_enterprise_search(s, q, page_visit, &page, e);
-        q->limit--;
-        *next_after = (!err && page.more) ? page.last_id : 0;
+        pager_start(&page.pager, &q->limit);
+        err = store_enterprise_search(s, q, enterprise_page_visit, &page, e);
+        *next_after = pager_finish(&page.pager, &q->limit);
         return err;
 }
 
@@ -336,9 +319,9 @@ static void report_row(struct cr_error *e, long line, const char *column, const 
                 e->rows = json_array();
         if (json_array_size(e->rows) >= CSV_MAX_REPORTED_ERRORS)
                 return;
-        json_array_append_new(e->rows, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)line,
-                                                 "column", column ? column : "",
-                                                 "message", message));
+        json_array_append_new(e->rows,
+                              json_pack("{s:I, s:s, s:s}", "line", (json_int_t)line, "column",
+                                        column ? column : "", "message", message));
 }
 
 static enum cr_err read_header(struct csv_reader *r, struct csv_layout *lay, struct cr_error *e)
@@ -419,12 +402,11 @@ static int row_to_enterprise(const struct csv_layout *lay, const struct csv_reco
                         err = enterprise_set_uscc(ent, rec->field[i], rec->len[i], &fe);
                         break;
                 case COL_ROLES:
-                        err = enterprise_set_roles_text(ent, rec->field[i], rec->len[i], ';',
-                                                        &fe);
+                        err = enterprise_set_roles_text(ent, rec->field[i], rec->len[i], ';', &fe);
                         break;
                 case COL_TEXT:
-                        err = enterprise_set_text(ent, lay->spec[i], rec->field[i], rec->len[i],
-                                                  &fe);
+                        err =
+                            enterprise_set_text(ent, lay->spec[i], rec->field[i], rec->len[i], &fe);
                         break;
                 }
                 if (err) {
@@ -472,8 +454,7 @@ static enum cr_err import_check(struct store *s, const struct caller *c, const c
 
                 if (++*nrows > CSV_IMPORT_MAX_ROWS) {
                         err = cr_fail(e, CR_ETOOLARGE, "payload_too_large", NULL,
-                                      "an import holds at most %d rows",
-                                      CSV_IMPORT_MAX_ROWS);
+                                      "an import holds at most %d rows", CSV_IMPORT_MAX_ROWS);
                         break;
                 }
                 if (row_to_enterprise(&lay, &rec, ent, e))
@@ -553,11 +534,9 @@ static enum cr_err import_write(struct store *s, const struct caller *c, const c
         csv_reader_init(&r, data, len);
         err = read_header(&r, &lay, e);
         while (!err && csv_read(&r, &rec, e) > 0) {
-                if (row_to_enterprise(&lay, &rec, ent, e) ||
-                    prepare_new(c, ent, today, now, e)) {
+                if (row_to_enterprise(&lay, &rec, ent, e) || prepare_new(c, ent, today, now, e)) {
                         err = cr_fail(e, CR_EINTERNAL, "internal", NULL,
-                                      "line %ld changed between the check and the write",
-                                      rec.line);
+                                      "line %ld changed between the check and the write", rec.line);
                         break;
                 }
                 err = store_enterprise_insert(s, ent, e);

@@ -8,10 +8,11 @@
 #include <stddef.h>
 
 #include "domain/enterprise.h"
+#include "domain/pager.h"
 #include "storage/store.h"
 
-#define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX     200
+#define LIST_LIMIT_DEFAULT  50
+#define LIST_LIMIT_MAX      200
 #define CSV_IMPORT_MAX_ROWS 100000
 
 /* A change to some fields of an enterprise: `fields` says which members of `values` to apply. */

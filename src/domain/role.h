@@ -18,11 +18,11 @@ enum role {
         ROLE_COUNT
 };
 
-#define ROLE_BIT(r)   (1u << (r))
-#define ROLES_ANY     (ROLE_BIT(ROLE_PUBLIC) | ROLES_SIGNED)
+#define ROLE_BIT(r) (1u << (r))
+#define ROLES_ANY   (ROLE_BIT(ROLE_PUBLIC) | ROLES_SIGNED)
 #define ROLES_SIGNED                                                                               \
-        (ROLE_BIT(ROLE_NATIONAL_ADMIN) | ROLE_BIT(ROLE_BUREAU_OFFICER) | ROLE_BIT(ROLE_INSPECTOR) | \
-         ROLE_BIT(ROLE_ENTERPRISE_USER))
+        (ROLE_BIT(ROLE_NATIONAL_ADMIN) | ROLE_BIT(ROLE_BUREAU_OFFICER) |                           \
+         ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_ENTERPRISE_USER))
 
 /* The caller of a domain operation: a signed-in user, the CLI, or the public. */
 struct caller {

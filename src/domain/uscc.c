@@ -9,7 +9,8 @@
 /* The 31 characters of GB 32100-2015, valued 0-30; I, O, S, V and Z are not used. */
 static const char uscc_alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 /* 3^(i-1) mod 31 for positions 1-17. */
-static const int uscc_weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+static const int uscc_weights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
+                                     29, 25, 13, 8,  24, 10, 30, 28};
 static const int org_weights[8] = {3, 7, 9, 10, 5, 8, 4, 2};
 
 static int uscc_value(char c)

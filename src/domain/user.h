@@ -1,4 +1,5 @@
-/* Users, their sessions and API tokens, and the audit record: the domain's records about people and acts. */
+/* Users, their sessions and API tokens, and the audit record: the domain's records about people and
+ * acts. */
 #ifndef CR_USER_H
 #define CR_USER_H
 
@@ -9,14 +10,14 @@
 #include "crypto/crypto.h"
 #include "domain/role.h"
 
-#define USER_NAME_MIN       3
-#define USER_NAME_MAX       64
-#define USER_DISPLAY_MAX    100
-#define PASSWORD_MIN        12
-#define PASSWORD_MAX        256
-#define TOKEN_NAME_MAX      100
-#define SECRET_TOKEN_BYTES  32 /* session cookies and API tokens carry 256 random bits */
-#define SECRET_TOKEN_TEXT   48 /* their base64url text plus NUL */
+#define USER_NAME_MIN      3
+#define USER_NAME_MAX      64
+#define USER_DISPLAY_MAX   100
+#define PASSWORD_MIN       12
+#define PASSWORD_MAX       256
+#define TOKEN_NAME_MAX     100
+#define SECRET_TOKEN_BYTES 32 /* session cookies and API tokens carry 256 random bits */
+#define SECRET_TOKEN_TEXT  48 /* their base64url text plus NUL */
 
 struct user {
         int64_t id;
@@ -45,7 +46,8 @@ struct api_token {
 };
 
 struct session {
-        char token_hash[SM3_HEX_LEN]; /* SM3 of the cookie value; the value itself is never stored */
+        char
+            token_hash[SM3_HEX_LEN]; /* SM3 of the cookie value; the value itself is never stored */
         int64_t user_id;
         char csrf[SECRET_TOKEN_TEXT];
         char created_at[RFC3339_LEN];

@@ -13,8 +13,8 @@
 json_t *user_to_json(const struct user *u)
 {
         return json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:s}", "username", u->username,
-                         "display_name", u->display_name, "role", role_name(u->role),
-                         "bureau_code", u->bureau_code[0] ? json_string(u->bureau_code) : json_null(),
+                         "display_name", u->display_name, "role", role_name(u->role), "bureau_code",
+                         u->bureau_code[0] ? json_string(u->bureau_code) : json_null(),
                          "enterprise_uscc",
                          u->enterprise_uscc[0] ? json_string(u->enterprise_uscc) : json_null(),
                          "disabled", u->disabled, "created_at", u->created_at);
@@ -113,8 +113,8 @@ static enum cr_err audit_user(struct store *s, const struct caller *c, const cha
         json_t *jb = before ? user_to_json(before) : NULL;
         json_t *ja = after ? user_to_json(after) : NULL;
         const struct user *u = after ? after : before;
-        struct audit_record r = {c,        action, "user", u->username,
-                                 u->bureau_code[0] ? u->bureau_code : NULL, jb, ja};
+        struct audit_record r = {
+            c, action, "user", u->username, u->bureau_code[0] ? u->bureau_code : NULL, jb, ja};
         enum cr_err err = store_audit_append(s, &r, e);
 
         json_decref(jb);
@@ -205,10 +205,15 @@ enum cr_err user_set_password(struct store *s, const struct caller *c, const cha
                 err = store_session_delete_for_user(s, u.id, e);
         if (!err) {
                 /* The audit shows that the password changed, never a hash of it. */
-                json_t *after = json_pack("{s:s, s:b}", "username", u.username,
-                                          "password_changed", 1);
-                struct audit_record r = {c,     "user.password", "user", u.username,
-                                         u.bureau_code[0] ? u.bureau_code : NULL, NULL, after};
+                json_t *after =
+                    json_pack("{s:s, s:b}", "username", u.username, "password_changed", 1);
+                struct audit_record r = {c,
+                                         "user.password",
+                                         "user",
+                                         u.username,
+                                         u.bureau_code[0] ? u.bureau_code : NULL,
+                                         NULL,
+                                         after};
                 err = store_audit_append(s, &r, e);
                 json_decref(after);
         }
@@ -220,29 +225,22 @@ enum cr_err user_set_password(struct store *s, const struct caller *c, const cha
 }
 
 struct user_page {
+        struct pager pager;
         user_visit_fn visit;
         void *arg;
-        int limit, seen, more;
-        int64_t last_id;
 };
 
 static enum cr_err user_page_visit(void *arg, const struct user *u)
 {
         struct user_page *p = arg;
 
-        if (p->seen == p->limit) {
-                p->more = 1;
-                return CR_OK;
-        }
-        p->seen++;
-        p->last_id = u->id;
-        return p->visit(p->arg, u);
+        return pager_take(&p->pager, u->id) ? p->visit(p->arg, u) : CR_OK;
 }
 
 enum cr_err user_list(struct store *s, const struct caller *c, struct user_query *q,
                       user_visit_fn visit, void *arg, int64_t *next_after, struct cr_error *e)
 {
-        struct user_page page = {visit, arg, 0, 0, 0, 0};
+        struct user_page page = {{0, 0, 0, 0}, visit, arg};
         enum cr_err err;
 
         if (c->role == ROLE_BUREAU_OFFICER)
@@ -250,14 +248,8 @@ enum cr_err user_list(struct store *s, const struct caller *c, struct user_query
         else if (c->role != ROLE_NATIONAL_ADMIN)
                 return cr_fail(e, CR_EFORBIDDEN, "forbidden", NULL,
                                "only administrators and bureau officers may list users");
-        if (q->limit <= 0)
-                q->limit = LIST_LIMIT_DEFAULT;
-        if (q->limit > LIST_LIMIT_MAX)
-                q->limit = LIST_LIMIT_MAX;
-        page.limit = q->limit;
-        q->limit++;
+        pager_start(&page.pager, &q->limit);
         err = store_user_list(s, q, user_page_visit, &page, e);
-        q->limit--;
-        *next_after = (!err && page.more) ? page.last_id : 0;
+        *next_after = pager_finish(&page.pager, &q->limit);
         return err;
 }

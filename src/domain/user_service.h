@@ -1,4 +1,5 @@
-/* Operations on users: creation with a bound bureau or enterprise, disabling, passwords, listing. */
+/* Operations on users: creation with a bound bureau or enterprise, disabling, passwords, listing.
+ */
 #ifndef CR_USER_SERVICE_H
 #define CR_USER_SERVICE_H
 

@@ -37,8 +37,8 @@ static enum cr_err enterprise_from_json(json_t *body, struct enterprise *ent, un
                 ent->roles = 0;
                 json_array_foreach(v, i, item)
                 {
-                        ent->roles |= ent_role_parse(json_string_value(item),
-                                                     json_string_length(item));
+                        ent->roles |=
+                            ent_role_parse(json_string_value(item), json_string_length(item));
                 }
                 *fields |= EF_ROLES;
         }
@@ -181,9 +181,10 @@ enum cr_err h_registry_bureau(struct http_request *rq, struct http_response *rs)
 
         if (!out)
                 return CR_ENOMEM;
-        err = enterprise_override_bureau(
-            rq->store, &rq->caller, rq->params[0], json_is_null(code) ? NULL : json_string_value(code),
-            json_string_value(json_object_get(rq->body, "reason")), out, &rq->err);
+        err = enterprise_override_bureau(rq->store, &rq->caller, rq->params[0],
+                                         json_is_null(code) ? NULL : json_string_value(code),
+                                         json_string_value(json_object_get(rq->body, "reason")),
+                                         out, &rq->err);
         if (!err)
                 rs->json = enterprise_to_json(out, 1);
         free(out);

@@ -16,11 +16,11 @@ static json_t *session_json(const struct user *u, const char *csrf)
 enum cr_err h_session_create(struct http_request *rq, struct http_response *rs)
 {
         struct login_result res;
-        enum cr_err err = auth_login(
-            rq->store, server_throttle(rq->server),
-            json_string_value(json_object_get(rq->body, "username")),
-            json_string_value(json_object_get(rq->body, "password")), rq->caller.ip,
-            server_config(rq->server)->session_hours, &res, &rq->err);
+        enum cr_err err =
+            auth_login(rq->store, server_throttle(rq->server),
+                       json_string_value(json_object_get(rq->body, "username")),
+                       json_string_value(json_object_get(rq->body, "password")), rq->caller.ip,
+                       server_config(rq->server)->session_hours, &res, &rq->err);
 
         if (err)
                 return err;
@@ -41,8 +41,7 @@ enum cr_err h_session_get(struct http_request *rq, struct http_response *rs)
                 /* A bearer token has no session and needs no CSRF token: say who it is. */
                 err = store_user_get(rq->store, rq->caller.username, &u, &rq->err);
                 if (!err)
-                        rs->json = json_pack("{s:o, s:n}", "user", user_to_json(&u),
-                                             "csrf_token");
+                        rs->json = json_pack("{s:o, s:n}", "user", user_to_json(&u), "csrf_token");
                 return err;
         }
         err = auth_session(rq->store, rq->session_cookie, &u, csrf, &rq->err);

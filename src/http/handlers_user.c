@@ -48,8 +48,7 @@ enum cr_err h_user_create(struct http_request *rq, struct http_response *rs)
 
         memset(&u, 0, sizeof(u));
         str_copy(u.username, sizeof(u.username), optional_string(rq->body, "username"));
-        str_copy(u.display_name, sizeof(u.display_name),
-                 optional_string(rq->body, "display_name"));
+        str_copy(u.display_name, sizeof(u.display_name), optional_string(rq->body, "display_name"));
         str_copy(u.bureau_code, sizeof(u.bureau_code), optional_string(rq->body, "bureau_code"));
         str_copy(u.enterprise_uscc, sizeof(u.enterprise_uscc),
                  optional_string(rq->body, "enterprise_uscc"));
@@ -98,8 +97,7 @@ enum cr_err h_audit_list(struct http_request *rq, struct http_response *rs)
         if (!err)
                 err = http_query_cursor(rq, &q.before_id);
         if (!err)
-                err = audit_list(rq->store, &rq->caller, &q, collect_audit, items, &next,
-                                 &rq->err);
+                err = audit_list(rq->store, &rq->caller, &q, collect_audit, items, &next, &rq->err);
         if (err) {
                 json_decref(items);
                 return err;

@@ -40,8 +40,8 @@ struct http_request {
 
 struct http_response {
         int status;
-        json_t *json;             /* owned; rendered as application/json */
-        char *body;               /* owned raw body, used when json is NULL */
+        json_t *json; /* owned; rendered as application/json */
+        char *body;   /* owned raw body, used when json is NULL */
         size_t body_len;
         const char *content_type; /* for body */
         char set_cookie[256];

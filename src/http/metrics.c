@@ -96,10 +96,11 @@ enum cr_err metrics_text(struct metrics *m, struct buf *out)
                                          " %llu\n",
                                          bucket_ms[b] / 1000.0, cumulative);
                 else
-                        err = buf_printf(out,
-                                         "cryptoreg_http_request_duration_seconds_bucket{le=\"+Inf\"}"
-                                         " %llu\n",
-                                         cumulative);
+                        err =
+                            buf_printf(out,
+                                       "cryptoreg_http_request_duration_seconds_bucket{le=\"+Inf\"}"
+                                       " %llu\n",
+                                       cumulative);
         }
         if (!err)
                 err = buf_printf(out,

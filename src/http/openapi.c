@@ -34,8 +34,8 @@ static json_t *field_schema_json(const struct field_schema *f)
                         json_object_set_new(s, "enum", en);
                 } else {
                         json_object_set_new(s, "type", json_string("array"));
-                        json_object_set_new(s, "items", json_pack("{s:s, s:o}", "type", "string",
-                                                                  "enum", en));
+                        json_object_set_new(s, "items",
+                                            json_pack("{s:s, s:o}", "type", "string", "enum", en));
                         json_object_set_new(s, "minItems", json_integer(f->min_chars));
                         json_object_set_new(s, "maxItems", json_integer(f->max_chars));
                         json_object_set_new(s, "uniqueItems", json_true());
@@ -55,8 +55,8 @@ static json_t *body_schema_json(const struct field_schema *fields)
                 if (f->required)
                         json_array_append_new(req, json_string(f->name));
         }
-        return json_pack("{s:s, s:o, s:o, s:b}", "type", "object", "properties", props,
-                         "required", req, "additionalProperties", 0);
+        return json_pack("{s:s, s:o, s:o, s:b}", "type", "object", "properties", props, "required",
+                         req, "additionalProperties", 0);
 }
 
 /* "GET /api/v1/registry/enterprises/{uscc}" -> "getApiV1RegistryEnterprisesUscc". */
@@ -111,16 +111,14 @@ static json_t *operation_json(const struct route *r)
                                     json_pack("[{s:[]}, {s:[]}]", "cookieAuth", "bearerAuth"));
         for (const char *p = strchr(r->pattern, '{'); p; p = strchr(p + 1, '{')) {
                 const char *close = strchr(p, '}');
-                json_array_append_new(params,
-                                      json_pack("{s:s%, s:s, s:b, s:{s:s}}", "name", p + 1,
-                                                (size_t)(close - p - 1), "in", "path",
-                                                "required", 1, "schema", "type", "string"));
+                json_array_append_new(params, json_pack("{s:s%, s:s, s:b, s:{s:s}}", "name", p + 1,
+                                                        (size_t)(close - p - 1), "in", "path",
+                                                        "required", 1, "schema", "type", "string"));
         }
         for (const struct query_param *q = r->query; q && q->name; q++)
-                json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name",
-                                                        q->name, "in", "query", "description",
-                                                        q->description, "schema", "type",
-                                                        "string"));
+                json_array_append_new(
+                    params, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", q->name, "in", "query",
+                                      "description", q->description, "schema", "type", "string"));
         if (json_array_size(params))
                 json_object_set_new(op, "parameters", params);
         else
@@ -136,19 +134,17 @@ static json_t *operation_json(const struct route *r)
                                               "text/csv", "schema", "type", "string"));
         snprintf(status, sizeof(status), "%d", r->ok_status);
         if (r->response)
-                json_object_set_new(
-                    responses, status,
-                    json_pack("{s:s, s:{s:{s:{s:s+}}}}", "description", "success", "content",
-                              "application/json", "schema", "$ref", "#/components/schemas/",
-                              r->response));
+                json_object_set_new(responses, status,
+                                    json_pack("{s:s, s:{s:{s:{s:s+}}}}", "description", "success",
+                                              "content", "application/json", "schema", "$ref",
+                                              "#/components/schemas/", r->response));
         else
-                json_object_set_new(responses, status, json_pack("{s:s}", "description",
-                                                                 "success"));
+                json_object_set_new(responses, status,
+                                    json_pack("{s:s}", "description", "success"));
         json_object_set_new(responses, "default",
                             json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
-                                      "an RFC 9457 problem", "content",
-                                      "application/problem+json", "schema", "$ref",
-                                      "#/components/schemas/Problem"));
+                                      "an RFC 9457 problem", "content", "application/problem+json",
+                                      "schema", "$ref", "#/components/schemas/Problem"));
         json_object_set_new(op, "responses", responses);
         return op;
 }
@@ -172,22 +168,30 @@ static json_t *page_schema(const char *item)
 static json_t *components(void)
 {
         static const char *const problem[] = {"type", "title", "detail", "code", "instance", NULL};
-        static const char *const bureau[] = {"code", "name_zh", "name_en", "kind",
-                                             "division_code", NULL};
-        static const char *const pub[] = {"uscc", "name_zh", "name_en", "address", "bureau_code",
+        static const char *const bureau[] = {"code", "name_zh",       "name_en",
+                                             "kind", "division_code", NULL};
+        static const char *const pub[] = {"uscc",    "name_zh",     "name_en",
+                                          "address", "bureau_code", NULL};
+        static const char *const ent[] = {"uscc",
+                                          "name_zh",
+                                          "name_en",
+                                          "address",
+                                          "bureau_code",
+                                          "legal_representative",
+                                          "contact_name",
+                                          "contact_phone",
+                                          "contact_email",
+                                          "division_code",
+                                          "derived_bureau_code",
+                                          "bureau_override_reason",
+                                          "created_at",
+                                          "updated_at",
                                           NULL};
-        static const char *const ent[] = {
-            "uscc",          "name_zh",       "name_en",       "address",
-            "bureau_code",   "legal_representative",           "contact_name",
-            "contact_phone", "contact_email", "division_code", "derived_bureau_code",
-            "bureau_override_reason",         "created_at",    "updated_at", NULL};
-        static const char *const user[] = {"username",        "display_name", "role",
-                                           "bureau_code",     "enterprise_uscc",
-                                           "created_at",      NULL};
+        static const char *const user[] = {"username",        "display_name", "role", "bureau_code",
+                                           "enterprise_uscc", "created_at",   NULL};
         static const char *const token[] = {"name", "created_at", NULL};
-        static const char *const audit[] = {"at",          "actor",       "ip",
-                                            "action",      "entity_type", "entity_id",
-                                            "bureau_code", NULL};
+        static const char *const audit[] = {"at",          "actor",     "ip",          "action",
+                                            "entity_type", "entity_id", "bureau_code", NULL};
         json_t *schemas = json_object(), *t;
 
         t = obj_schema(problem);
@@ -198,19 +202,19 @@ static json_t *components(void)
         json_object_set_new(schemas, "Problem", t);
         json_object_set_new(schemas, "Bureau", obj_schema(bureau));
         json_object_set_new(schemas, "BureauList",
-                            json_pack("{s:s, s:{s:{s:s, s:{s:s}}}}", "type", "object",
-                                      "properties", "items", "type", "array", "items", "$ref",
+                            json_pack("{s:s, s:{s:{s:s, s:{s:s}}}}", "type", "object", "properties",
+                                      "items", "type", "array", "items", "$ref",
                                       "#/components/schemas/Bureau"));
         t = obj_schema(pub);
-        json_object_set_new(json_object_get(t, "properties"), "roles",
-                            json_pack("{s:s, s:{s:s}}", "type", "array", "items", "type",
-                                      "string"));
+        json_object_set_new(
+            json_object_get(t, "properties"), "roles",
+            json_pack("{s:s, s:{s:s}}", "type", "array", "items", "type", "string"));
         json_object_set_new(schemas, "PublicEnterprise", t);
         json_object_set_new(schemas, "PublicEnterprisePage", page_schema("PublicEnterprise"));
         t = obj_schema(ent);
-        json_object_set_new(json_object_get(t, "properties"), "roles",
-                            json_pack("{s:s, s:{s:s}}", "type", "array", "items", "type",
-                                      "string"));
+        json_object_set_new(
+            json_object_get(t, "properties"), "roles",
+            json_pack("{s:s, s:{s:s}}", "type", "array", "items", "type", "string"));
         json_object_set_new(json_object_get(t, "properties"), "version",
                             json_pack("{s:s}", "type", "integer"));
         json_object_set_new(schemas, "Enterprise", t);
@@ -221,9 +225,9 @@ static json_t *components(void)
         json_object_set_new(schemas, "User", t);
         json_object_set_new(schemas, "UserPage", page_schema("User"));
         json_object_set_new(schemas, "Session",
-                            json_pack("{s:s, s:{s:{s:s}, s:{s:s}}}", "type", "object",
-                                      "properties", "user", "$ref", "#/components/schemas/User",
-                                      "csrf_token", "type", "string"));
+                            json_pack("{s:s, s:{s:{s:s}, s:{s:s}}}", "type", "object", "properties",
+                                      "user", "$ref", "#/components/schemas/User", "csrf_token",
+                                      "type", "string"));
         t = obj_schema(token);
         json_object_set_new(json_object_get(t, "properties"), "id",
                             json_pack("{s:s}", "type", "integer"));
@@ -232,8 +236,8 @@ static json_t *components(void)
                             json_pack("{s:s}", "type", "string"));
         json_object_set_new(schemas, "NewToken", t);
         json_object_set_new(schemas, "TokenList",
-                            json_pack("{s:s, s:{s:{s:s, s:{s:s}}}}", "type", "object",
-                                      "properties", "items", "type", "array", "items", "$ref",
+                            json_pack("{s:s, s:{s:{s:s, s:{s:s}}}}", "type", "object", "properties",
+                                      "items", "type", "array", "items", "$ref",
                                       "#/components/schemas/Token"));
         t = obj_schema(audit);
         json_object_set_new(json_object_get(t, "properties"), "id",
@@ -243,8 +247,8 @@ static json_t *components(void)
         json_object_set_new(schemas, "AuditEntry", t);
         json_object_set_new(schemas, "AuditPage", page_schema("AuditEntry"));
         return json_pack("{s:o, s:{s:{s:s, s:s, s:s}, s:{s:s, s:s}}}", "schemas", schemas,
-                         "securitySchemes", "cookieAuth", "type", "apiKey", "in", "cookie",
-                         "name", "cr_session", "bearerAuth", "type", "http", "scheme", "bearer");
+                         "securitySchemes", "cookieAuth", "type", "apiKey", "in", "cookie", "name",
+                         "cr_session", "bearerAuth", "type", "http", "scheme", "bearer");
 }
 
 json_t *openapi_document(void)
@@ -266,8 +270,8 @@ json_t *openapi_document(void)
                 method[sizeof(method) - 1] = '\0';
                 json_object_set_new(item, method, operation_json(r));
         }
-        return json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:o}", "openapi", "3.1.0", "info",
-                         "title", "cryptoreg API", "version", CRYPTOREG_VERSION, "description",
+        return json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:o}", "openapi", "3.1.0", "info", "title",
+                         "cryptoreg API", "version", CRYPTOREG_VERSION, "description",
                          "Supervision of commercial cryptography products (Notice Guomijuzi "
                          "[2017] No.336). Errors are RFC 9457 problem details.",
                          "paths", paths, "components", components());

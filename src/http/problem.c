@@ -71,13 +71,13 @@ json_t *problem_json(const struct cr_error *e, int status, const char *instance)
         if (status >= 500)
                 detail = "the server could not complete the request; the failure is logged";
         snprintf(type, sizeof(type), "/problems/%s", code);
-        p = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title",
-                      title_for(e, status), "status", status, "code", code, "detail", detail,
-                      "instance", instance ? instance : "");
+        p = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title", title_for(e, status),
+                      "status", status, "code", code, "detail", detail, "instance",
+                      instance ? instance : "");
         if (e->field[0] && status < 500)
-                json_object_set_new(p, "errors",
-                                    json_pack("[{s:s, s:s}]", "field", e->field, "message",
-                                              e->detail));
+                json_object_set_new(
+                    p, "errors",
+                    json_pack("[{s:s, s:s}]", "field", e->field, "message", e->detail));
         if (e->rows && status < 500)
                 json_object_set_new(p, "rows", json_incref(e->rows));
         return p;

@@ -6,16 +6,15 @@
 #include "http/handlers.h"
 #include "core/banned.h"
 
-#define ADMIN    ROLE_BIT(ROLE_NATIONAL_ADMIN)
-#define OFFICER  ROLE_BIT(ROLE_BUREAU_OFFICER)
-#define INSPECT  ROLE_BIT(ROLE_INSPECTOR)
-#define ENTUSER  ROLE_BIT(ROLE_ENTERPRISE_USER)
-#define PUBLIC   ROLES_ANY
-#define SIGNED   ROLES_SIGNED
+#define ADMIN   ROLE_BIT(ROLE_NATIONAL_ADMIN)
+#define OFFICER ROLE_BIT(ROLE_BUREAU_OFFICER)
+#define INSPECT ROLE_BIT(ROLE_INSPECTOR)
+#define ENTUSER ROLE_BIT(ROLE_ENTERPRISE_USER)
+#define PUBLIC  ROLES_ANY
+#define SIGNED  ROLES_SIGNED
 
-static const char *const enterprise_roles[] = {"manufacturer",     "seller",         "importer",
-                                               "integrator",       "foreign_invested",
-                                               "foreign_entity",   NULL};
+static const char *const enterprise_roles[] = {
+    "manufacturer", "seller", "importer", "integrator", "foreign_invested", "foreign_entity", NULL};
 static const char *const user_roles[] = {"national_admin", "bureau_officer", "inspector",
                                          "enterprise_user", NULL};
 
@@ -25,21 +24,28 @@ static const struct field_schema login_fields[] = {
     {NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
-#define ENTERPRISE_TEXT_FIELDS(req)                                                                \
-        {"name_zh", FT_STRING, req, 1, ENT_NAME_ZH_MAX, NULL, "registered name in Chinese"},      \
-            {"name_en", FT_STRING, 0, 0, ENT_NAME_EN_MAX, NULL, "name in English"},               \
-            {"roles", FT_ENUM_ARRAY, req, 1, ENT_ROLE_COUNT, enterprise_roles,                    \
-             "roles the enterprise plays"},                                                        \
-            {"address", FT_STRING, 0, 0, ENT_ADDRESS_MAX, NULL, "registered address"},            \
-            {"legal_representative", FT_STRING, 0, 0, ENT_PERSON_MAX, NULL,                       \
-             "legal representative"},                                                              \
-            {"contact_name", FT_STRING, 0, 0, ENT_PERSON_MAX, NULL, "contact person"},            \
-            {"contact_phone", FT_STRING, 0, 0, ENT_PHONE_MAX, NULL, "contact telephone"},         \
-            {"contact_email", FT_STRING, 0, 0, ENT_EMAIL_MAX, NULL, "contact e-mail"}
+#define ENTERPRISE_TEXT_FIELDS(req)                                                                  \
+        {"name_zh", FT_STRING, req, 1, ENT_NAME_ZH_MAX, NULL, "registered name in Chinese"},         \
+            {"name_en", FT_STRING, 0, 0, ENT_NAME_EN_MAX, NULL, "name in English"},                  \
+            {"roles",                                                                                \
+             FT_ENUM_ARRAY,                                                                          \
+             req,                                                                                    \
+             1,                                                                                      \
+             ENT_ROLE_COUNT,                                                                         \
+             enterprise_roles,                                                                       \
+             "roles the enterprise plays"},                                                          \
+            {"address", FT_STRING, 0, 0, ENT_ADDRESS_MAX, NULL, "registered address"},               \
+            {"legal_representative", FT_STRING, 0, 0, ENT_PERSON_MAX, NULL, "legal representative"}, \
+            {"contact_name", FT_STRING, 0, 0, ENT_PERSON_MAX, NULL, "contact person"},               \
+            {"contact_phone", FT_STRING, 0, 0, ENT_PHONE_MAX, NULL, "contact telephone"},            \
+        {                                                                                            \
+                "contact_email", FT_STRING, 0, 0, ENT_EMAIL_MAX, NULL, "contact e-mail"              \
+        }
 
 static const struct field_schema enterprise_create_fields[] = {
     /* Length and check characters are the domain's rule, which names what is wrong. */
-    {"uscc", FT_STRING, 1, 0, 64, NULL, "Unified Social Credit Code (GB 32100-2015), 18 characters"},
+    {"uscc", FT_STRING, 1, 0, 64, NULL,
+     "Unified Social Credit Code (GB 32100-2015), 18 characters"},
     ENTERPRISE_TEXT_FIELDS(1),
     {NULL, 0, 0, 0, 0, NULL, NULL},
 };
@@ -107,8 +113,8 @@ const struct route routes[] = {
      "Liveness and database check", NULL},
     {"GET", "/metrics", PUBLIC, BODY_NONE, NULL, NULL, h_metrics, 200, 0, "operations",
      "Prometheus metrics", NULL},
-    {"GET", "/api/v1/openapi.json", PUBLIC, BODY_NONE, NULL, NULL, h_openapi, 200, 1,
-     "operations", "This API description (OpenAPI 3.1)", NULL},
+    {"GET", "/api/v1/openapi.json", PUBLIC, BODY_NONE, NULL, NULL, h_openapi, 200, 1, "operations",
+     "This API description (OpenAPI 3.1)", NULL},
 
     {"POST", "/api/v1/session", PUBLIC, BODY_JSON, login_fields, NULL, h_session_create, 200, 0,
      "session", "Sign in; sets the console session cookie", "Session"},
@@ -134,24 +140,23 @@ const struct route routes[] = {
     {"POST", "/api/v1/registry/enterprises", ADMIN | OFFICER, BODY_JSON, enterprise_create_fields,
      NULL, h_registry_create, 201, 0, "registry", "Register an enterprise", "Enterprise"},
     {"POST", "/api/v1/registry/enterprises/import", ADMIN | OFFICER, BODY_CSV, NULL, NULL,
-     h_registry_import, 201, 0, "registry",
-     "Import enterprises from CSV: all rows or none", NULL},
+     h_registry_import, 201, 0, "registry", "Import enterprises from CSV: all rows or none", NULL},
     {"GET", "/api/v1/registry/enterprises/{uscc}", ADMIN | OFFICER | INSPECT | ENTUSER, BODY_NONE,
      NULL, NULL, h_registry_get, 200, 0, "registry", "One enterprise in the caller's scope",
      "Enterprise"},
     {"PATCH", "/api/v1/registry/enterprises/{uscc}", ADMIN | OFFICER | ENTUSER, BODY_JSON,
      enterprise_patch_fields, NULL, h_registry_patch, 200, 0, "registry",
      "Change an enterprise (enterprise users: address and contact only)", "Enterprise"},
-    {"PUT", "/api/v1/registry/enterprises/{uscc}/bureau", ADMIN, BODY_JSON,
-     bureau_override_fields, NULL, h_registry_bureau, 200, 0, "registry",
-     "Set the competent bureau by hand, with a reason", "Enterprise"},
+    {"PUT", "/api/v1/registry/enterprises/{uscc}/bureau", ADMIN, BODY_JSON, bureau_override_fields,
+     NULL, h_registry_bureau, 200, 0, "registry", "Set the competent bureau by hand, with a reason",
+     "Enterprise"},
 
     {"GET", "/api/v1/users", ADMIN | OFFICER, BODY_NONE, NULL, page_query, h_user_list, 200, 0,
      "users", "Users (officers: their own bureau's)", "UserPage"},
     {"POST", "/api/v1/users", ADMIN, BODY_JSON, user_create_fields, NULL, h_user_create, 201, 0,
      "users", "Add a user", "User"},
-    {"POST", "/api/v1/users/{username}/disable", ADMIN, BODY_NONE, NULL, NULL, h_user_disable,
-     200, 0, "users", "Disable a user and end their sessions", "User"},
+    {"POST", "/api/v1/users/{username}/disable", ADMIN, BODY_NONE, NULL, NULL, h_user_disable, 200,
+     0, "users", "Disable a user and end their sessions", "User"},
     {"POST", "/api/v1/users/{username}/password", SIGNED, BODY_JSON, password_fields, NULL,
      h_user_password, 204, 0, "users", "Set a password (administrators, or the user themself)",
      NULL},

@@ -11,18 +11,18 @@
 #include "http/http.h"
 
 enum field_type {
-        FT_STRING,          /* a JSON string */
-        FT_STRING_OR_NULL,  /* a JSON string or null */
-        FT_ENUM_ARRAY,      /* an array of strings from enum_values */
-        FT_ENUM,            /* a string from enum_values */
+        FT_STRING,         /* a JSON string */
+        FT_STRING_OR_NULL, /* a JSON string or null */
+        FT_ENUM_ARRAY,     /* an array of strings from enum_values */
+        FT_ENUM,           /* a string from enum_values */
 };
 
 struct field_schema {
         const char *name;
         enum field_type type;
         int required;
-        long min_chars, max_chars;        /* for strings; max_items for arrays */
-        const char *const *enum_values;   /* NULL-terminated */
+        long min_chars, max_chars;      /* for strings; max_items for arrays */
+        const char *const *enum_values; /* NULL-terminated */
         const char *description;
 };
 
@@ -60,8 +60,8 @@ extern const size_t routes_len;
  * path exists under another method.
  */
 const struct route *router_match(const char *method, const char *path,
-                                 char *params[HTTP_MAX_PARAMS], int *path_known,
-                                 char *allow, size_t allow_size);
+                                 char *params[HTTP_MAX_PARAMS], int *path_known, char *allow,
+                                 size_t allow_size);
 
 /* Validates a JSON body against a route's fields; on failure fills e naming the field. */
 enum cr_err schema_validate(const struct field_schema *fields, json_t *body, struct cr_error *e);

@@ -99,8 +99,8 @@ static enum cr_err check_field(const struct field_schema *f, json_t *v, struct c
                                                json_type_name(item));
                         if (!in_enum(f->enum_values, json_string_value(item)))
                                 return cr_fail(e, CR_EINVAL, "invalid_value", f->name,
-                                               "%s[%zu] is not one of the allowed values",
-                                               f->name, i);
+                                               "%s[%zu] is not one of the allowed values", f->name,
+                                               i);
                 }
                 return CR_OK;
         }

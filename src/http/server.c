@@ -128,8 +128,8 @@ static void client_ip(struct MHD_Connection *conn, char *out, size_t size)
                 inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out,
                           (socklen_t)size);
         else if (ci->client_addr->sa_family == AF_INET6)
-                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
-                          out, (socklen_t)size);
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out,
+                          (socklen_t)size);
 }
 
 /* Compares two secrets in time that does not depend on where they differ. */
@@ -153,8 +153,7 @@ static enum cr_err authenticate(struct http_request *rq, char csrf[SECRET_TOKEN_
                                 const char *ip)
 {
         const char *authz = http_header(rq, MHD_HTTP_HEADER_AUTHORIZATION);
-        const char *cookie =
-            MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, "cr_session");
+        const char *cookie = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, "cr_session");
         struct user u;
         enum cr_err err;
 
@@ -260,8 +259,7 @@ static int send_response(struct MHD_Connection *conn, struct http_request *rq,
         etag[0] = '\0';
         if (rs->public_cache && status == 200 && body) {
                 const char *inm = http_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
-                snprintf(etag, sizeof(etag), "\"%016llx\"",
-                         (unsigned long long)fnv1a64(body, len));
+                snprintf(etag, sizeof(etag), "\"%016llx\"", (unsigned long long)fnv1a64(body, len));
                 if (inm && strcmp(inm, etag) == 0) {
                         free(body);
                         body = NULL;
@@ -274,9 +272,8 @@ static int send_response(struct MHD_Connection *conn, struct http_request *rq,
                 body = NULL;
                 len = 0;
         }
-        resp = MHD_create_response_from_buffer(len, body ? body : (void *)"",
-                                               body ? MHD_RESPMEM_MUST_FREE
-                                                    : MHD_RESPMEM_PERSISTENT);
+        resp = MHD_create_response_from_buffer(
+            len, body ? body : (void *)"", body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
         if (!resp) {
                 free(body);
                 return 500;
@@ -286,8 +283,7 @@ static int send_response(struct MHD_Connection *conn, struct http_request *rq,
         add_common_headers(resp);
         if (etag[0]) {
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
-                MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-                                        "public, max-age=60");
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=60");
         } else {
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
         }
@@ -407,8 +403,8 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
                                       "sign in to use %s %s", method, st->route->pattern);
                 else
                         err = cr_fail(&rq.err, CR_EFORBIDDEN, "forbidden", NULL,
-                                      "the role %s may not use %s %s",
-                                      role_name(rq.caller.role), method, st->route->pattern);
+                                      "the role %s may not use %s %s", role_name(rq.caller.role),
+                                      method, st->route->pattern);
         }
         if (!err)
                 err = read_body(&rq, st);
@@ -422,8 +418,8 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
         if (rq.store)
                 store_pool_release(srv->pool, rq.store);
         status = send_response(conn, &rq, &rs, err ? st->allow : NULL);
-        log_request(srv, method, url, status, time_monotonic_ms() - st->started,
-                    rq.caller.username, ip);
+        log_request(srv, method, url, status, time_monotonic_ms() - st->started, rq.caller.username,
+                    ip);
         metrics_record(srv->metrics, route_index, status, time_monotonic_ms() - st->started);
         json_decref(rs.json);
         free(rs.body);
@@ -433,8 +429,8 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
         struct server *srv = cls;
         struct request_state *st = *con_cls;
@@ -448,8 +444,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 if (!st)
                         return MHD_NO;
                 st->started = time_monotonic_ms();
-                st->route = router_match(match_method, url, st->params, &st->path_known,
-                                         st->allow, sizeof(st->allow));
+                st->route = router_match(match_method, url, st->params, &st->path_known, st->allow,
+                                         sizeof(st->allow));
                 max = st->route && st->route->body == BODY_CSV ? CSV_BODY_MAX : JSON_BODY_MAX;
                 buf_init(&st->body, max);
                 length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,

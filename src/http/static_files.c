@@ -32,8 +32,7 @@ static int path_is_safe(const char *p)
                 return 0;
         for (const char *c = p; *c; c++) {
                 if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                      (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' || *c == '-' ||
-                      *c == '/'))
+                      (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' || *c == '-' || *c == '/'))
                         return 0;
                 /* No segment may start with a dot: that rules out "..", "." and hidden files. */
                 if (*c == '/' && c[1] == '.')

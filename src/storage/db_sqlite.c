@@ -35,8 +35,7 @@ static enum cr_err sqlite_fail(struct db *db, struct cr_error *e, int rc, const 
         if (primary == SQLITE_CONSTRAINT)
                 return cr_fail(e, CR_ECONFLICT, "conflict", NULL, "%s: %s", what, msg);
         if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
-                return cr_fail(e, CR_ESTORE, "internal", NULL, "%s: the database is busy",
-                               what);
+                return cr_fail(e, CR_ESTORE, "internal", NULL, "%s: the database is busy", what);
         return cr_fail(e, CR_ESTORE, "internal", NULL, "%s: %s", what, msg);
 }
 
@@ -49,13 +48,12 @@ enum cr_err db_open(const char *path, int create, struct db **out, struct cr_err
         *out = NULL;
         if (!db)
                 return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
-        rc = sqlite3_open_v2(path, &db->h,
-                             SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
-                                 SQLITE_OPEN_NOMUTEX,
-                             NULL);
+        rc = sqlite3_open_v2(
+            path, &db->h,
+            SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, NULL);
         if (rc != SQLITE_OK) {
-                err = cr_fail(e, CR_ESTORE, "internal", NULL, "cannot open database %s: %s",
-                              path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+                err = cr_fail(e, CR_ESTORE, "internal", NULL, "cannot open database %s: %s", path,
+                              db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
                 db_close(db);
                 return err;
         }
@@ -129,8 +127,8 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct cr_error *e)
                 if (db->cache[i].sql == sql)
                         return &db->cache[i];
         if (db->ncached == STMT_CACHE_SIZE) {
-                cr_fail(e, CR_EINTERNAL, "internal", NULL,
-                        "more than %d distinct SQL statements", STMT_CACHE_SIZE);
+                cr_fail(e, CR_EINTERNAL, "internal", NULL, "more than %d distinct SQL statements",
+                        STMT_CACHE_SIZE);
                 return NULL;
         }
         slot = &db->cache[db->ncached];

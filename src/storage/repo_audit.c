@@ -73,13 +73,13 @@ enum cr_err store_audit_list(struct store *s, const struct audit_query *q, audit
         db_bind_int(st, 5, q->limit);
         while ((rc = db_step(st, e)) == DB_ROW) {
                 int64_t id = db_col_int(st, 0);
-                json_t *entry = json_pack(
-                    "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)id,
-                    "at", db_col_text(st, 1), "actor", db_col_text(st, 2), "ip",
-                    db_col_text(st, 3), "action", db_col_text(st, 4), "entity_type",
-                    db_col_text(st, 5), "entity_id", db_col_text(st, 6), "bureau_code",
-                    db_col_is_null(st, 7) ? json_null() : json_string(db_col_text(st, 7)),
-                    "before", json_or_null(st, 8), "after", json_or_null(st, 9));
+                json_t *entry =
+                    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
+                              (json_int_t)id, "at", db_col_text(st, 1), "actor", db_col_text(st, 2),
+                              "ip", db_col_text(st, 3), "action", db_col_text(st, 4), "entity_type",
+                              db_col_text(st, 5), "entity_id", db_col_text(st, 6), "bureau_code",
+                              db_col_is_null(st, 7) ? json_null() : json_string(db_col_text(st, 7)),
+                              "before", json_or_null(st, 8), "after", json_or_null(st, 9));
                 err = visit(arg, id, entry);
                 if (err)
                         break;

@@ -10,13 +10,13 @@
 #include "core/banned.h"
 
 #define ENT_COLUMNS                                                                                \
-        "id, uscc, name_zh, name_en, roles, address, legal_representative, contact_name, "        \
-        "contact_phone, contact_email, division_code, bureau_code, derived_bureau_code, "         \
+        "id, uscc, name_zh, name_en, roles, address, legal_representative, contact_name, "         \
+        "contact_phone, contact_email, division_code, bureau_code, derived_bureau_code, "          \
         "bureau_override_reason, created_at, updated_at, version"
 
 /* The filters every search shares: bureau, one enterprise, cursor, page size. */
 #define ENT_FILTERS                                                                                \
-        " AND ($2 IS NULL OR bureau_code = $2) AND ($3 IS NULL OR uscc = $3) AND id > $4 "       \
+        " AND ($2 IS NULL OR bureau_code = $2) AND ($3 IS NULL OR uscc = $3) AND id > $4 "         \
         "ORDER BY id LIMIT $5"
 
 static void read_row(struct db_stmt *st, struct enterprise *ent)
@@ -27,8 +27,7 @@ static void read_row(struct db_stmt *st, struct enterprise *ent)
         str_copy(ent->name_en, sizeof(ent->name_en), db_col_text(st, 3));
         ent->roles = (unsigned)db_col_int(st, 4);
         str_copy(ent->address, sizeof(ent->address), db_col_text(st, 5));
-        str_copy(ent->legal_representative, sizeof(ent->legal_representative),
-                 db_col_text(st, 6));
+        str_copy(ent->legal_representative, sizeof(ent->legal_representative), db_col_text(st, 6));
         str_copy(ent->contact_name, sizeof(ent->contact_name), db_col_text(st, 7));
         str_copy(ent->contact_phone, sizeof(ent->contact_phone), db_col_text(st, 8));
         str_copy(ent->contact_email, sizeof(ent->contact_email), db_col_text(st, 9));

@@ -7,7 +7,7 @@
 #include "core/banned.h"
 
 #define USER_COLUMNS_U                                                                             \
-        "u.id, u.username, u.display_name, u.role, u.bureau_code, u.enterprise_uscc, "           \
+        "u.id, u.username, u.display_name, u.role, u.bureau_code, u.enterprise_uscc, "             \
         "u.disabled, u.password_hash, u.created_at"
 
 void repo_read_user(struct db_stmt *st, int first, struct user *u);
@@ -32,10 +32,10 @@ enum cr_err store_session_insert(struct store *s, const struct session *sess, st
 enum cr_err store_session_find(struct store *s, const char *token_hash, const char *now,
                                struct user *u, char csrf[SECRET_TOKEN_TEXT], struct cr_error *e)
 {
-        static const char sql[] = "SELECT s.csrf, " USER_COLUMNS_U
-                                  " FROM sessions s JOIN users u ON u.id = s.user_id "
-                                  "WHERE s.token_hash = $1 AND s.expires_at > $2 "
-                                  "AND u.disabled = 0";
+        static const char sql[] =
+            "SELECT s.csrf, " USER_COLUMNS_U " FROM sessions s JOIN users u ON u.id = s.user_id "
+            "WHERE s.token_hash = $1 AND s.expires_at > $2 "
+            "AND u.disabled = 0";
         struct db_stmt *st = db_prepare(s->db, sql, e);
         enum cr_err err = CR_OK;
         int rc;
@@ -101,9 +101,9 @@ enum cr_err store_token_insert(struct store *s, struct api_token *t, struct cr_e
 enum cr_err store_token_find(struct store *s, const char *token_hash, struct user *u,
                              struct cr_error *e)
 {
-        static const char sql[] = "SELECT " USER_COLUMNS_U
-                                  " FROM api_tokens t JOIN users u ON u.id = t.user_id "
-                                  "WHERE t.token_hash = $1 AND u.disabled = 0";
+        static const char sql[] =
+            "SELECT " USER_COLUMNS_U " FROM api_tokens t JOIN users u ON u.id = t.user_id "
+            "WHERE t.token_hash = $1 AND u.disabled = 0";
         struct db_stmt *st = db_prepare(s->db, sql, e);
         enum cr_err err = CR_OK;
         int rc;

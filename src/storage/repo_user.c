@@ -7,7 +7,7 @@
 #include "core/banned.h"
 
 #define USER_COLUMNS                                                                               \
-        "id, username, display_name, role, bureau_code, enterprise_uscc, disabled, "             \
+        "id, username, display_name, role, bureau_code, enterprise_uscc, disabled, "               \
         "password_hash, created_at"
 
 /* Reads a row of USER_COLUMNS starting at column `first`; shared with sessions and tokens. */

@@ -66,8 +66,7 @@ struct store_pool {
         struct store **free_list;
 };
 
-enum cr_err store_pool_open(const char *path, int size, struct store_pool **out,
-                            struct cr_error *e)
+enum cr_err store_pool_open(const char *path, int size, struct store_pool **out, struct cr_error *e)
 {
         struct store_pool *p = calloc(1, sizeof(*p));
         enum cr_err err = CR_OK;

@@ -1,4 +1,5 @@
-/* Internals shared by the storage files: what a struct store holds, and the migration entry point. */
+/* Internals shared by the storage files: what a struct store holds, and the migration entry point.
+ */
 #ifndef CR_STORE_INT_H
 #define CR_STORE_INT_H
 

@@ -588,17 +588,25 @@ describe('row scoping', () => {
     assertStatus(a, 200);
     assert.deepEqual(a.body.items.map((e) => e.uscc), [GUANGZHOU]);
   });
-  test('public search: substring of 3+ chars, prefix for 1-2 chars, exact USCC, English', async () => {
-    const q = async (s) => {
-      const r = await C.anon.req('GET', `/api/v1/enterprises?q=${encodeURIComponent(s)}`);
-      return assertList(r, assertPublicOnly).map((e) => e.uscc).sort();
-    };
-    assert.deepEqual(await q('南山密码芯片'), [SHENZHEN]);
-    assert.deepEqual(await q('北京'), [CHAOYANG, HAIDIAN].sort());
-    assert.deepEqual(await q('密码'), [], '2 chars match by prefix only');
-    assert.deepEqual(await q(XPCC), [XPCC]);
-    assert.deepEqual(await q('Nanshan Crypto'), [SHENZHEN]);
-    assert.deepEqual(await q('河'), [], '1 char prefix: no name starts with 河');
+  const pq = async (s) => {
+    const r = await C.anon.req('GET', `/api/v1/enterprises?q=${encodeURIComponent(s)}`);
+    return assertList(r, assertPublicOnly).map((e) => e.uscc).sort();
+  };
+  test('public search: Chinese substring of 3+ characters', async () => {
+    assert.deepEqual(await pq('南山密码芯片'), [SHENZHEN]);
+    assert.deepEqual(await pq('兵团信息'), [XPCC]);
+  });
+  test('public search: English substring', async () => {
+    assert.deepEqual(await pq('Nanshan Crypto'), [SHENZHEN]);
+  });
+  test('public search: exact USCC', async () => {
+    assert.deepEqual(await pq(XPCC), [XPCC]);
+  });
+  test('public search: 1-2 characters match by prefix only', async () => {
+    assert.deepEqual(await pq('北京'), [CHAOYANG, HAIDIAN].sort(), '北京 is a prefix of both Beijing names');
+    assert.deepEqual(await pq('深'), [SHENZHEN], '深 is a prefix of the Shenzhen name');
+    assert.deepEqual(await pq('密码'), [], '密码 occurs inside names but starts none');
+    assert.deepEqual(await pq('河'), [], '河 occurs inside names but starts none');
   });
   test('public search without q is 400', async () => {
     const r = await C.anon.req('GET', '/api/v1/enterprises');

@@ -136,9 +136,10 @@ export function bearerClient(base, token) {
 // Low-level HTTP/1.1 request over a plain socket that keeps reading while it
 // writes, like curl, so that an early answer (e.g. 413 before the whole body
 // was read) is seen even if the server then closes the connection.
+// target sends a request target verbatim (no URL normalisation of "..").
 // With expectContinue the body is sent only after `100 Continue` (or after
 // 1 s without an answer), so a server may refuse it from the headers alone.
-export function rawRequest(base, method, p, { headers = {}, body, expectContinue = false } = {}) {
+export function rawRequest(base, method, p, { headers = {}, body, expectContinue = false, target } = {}) {
   const u = new URL(p, base);
   const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(body);
   return new Promise((resolve, reject) => {
@@ -210,7 +211,7 @@ export function rawRequest(base, method, p, { headers = {}, body, expectContinue
     sock.on('connect', async () => {
       const h = { host: u.host, connection: 'close', 'content-length': String(payload.length), ...headers };
       if (expectContinue) h.expect = '100-continue';
-      const head = `${method} ${u.pathname}${u.search} HTTP/1.1\r\n` + Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\r\n') + '\r\n\r\n';
+      const head = `${method} ${target || u.pathname + u.search} HTTP/1.1\r\n` + Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\r\n') + '\r\n\r\n';
       sock.write(head);
       if (expectContinue) setTimeout(sendBody, 1000); else sendBody();
     });

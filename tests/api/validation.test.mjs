@@ -3,6 +3,7 @@
 // exactly as it was.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startServer, Client, PASSWORD } from '../lib/harness.mjs';
 import {
   loginAll, loginAs, noCsrf, bearerClient, rawRequest, assertProblem, assertStatus, assertJson, assertEnterprise,
@@ -585,6 +586,24 @@ describe('operational endpoints and errors', () => {
     }
     assert.deepEqual(missing, []);
   });
+
+  test('static files: / is web/index.html, /console/ is web/console/index.html', async () => {
+    for (const [p, f] of [['/', 'web/index.html'], ['/console/', 'web/console/index.html'], ['/css/app.css', 'web/css/app.css']]) {
+      const r = await C.anon.req('GET', p);
+      assertStatus(r, 200, p);
+      assert.equal(r.text, readFileSync(f, 'utf8'), p);
+      assert.match(r.headers.get('content-type') || '', f.endsWith('.css') ? /^text\/css/ : /^text\/html/, p);
+    }
+    assert.equal((await C.anon.req('GET', '/no-such-file.html')).status, 404);
+  });
+
+  for (const target of ['/../docs/api.md', '/css/../../docs/api.md', '/%2e%2e/docs/api.md', '/css/..%2f..%2fdocs%2fapi.md', '/..%5cdocs%5capi.md']) {
+    test(`no path traversal out of the web root: ${target}`, async () => {
+      const r = await rawRequest(srv.url, 'GET', '/', { target });
+      assert.ok(r.status >= 400 && r.status < 500, `status ${r.status}`);
+      assert.ok(!r.text.includes('cryptoreg HTTP API'), 'docs/api.md served');
+    });
+  }
 
   test('unknown API path is 404 not_found', async () => {
     assertProblem(await C.admin.req('GET', '/api/v1/no-such-thing'), 'not_found');

@@ -304,6 +304,12 @@ test('national admin: bureau filter, override, CSV import errors, audit, users a
     assert.ok((await columnTexts(page, 'table.users', 0)).includes('inspector.gd'));
     await screenshot(page, 'console-users');
     assert.deepEqual(await a11yProblems(page), []);
+    // Disable the new user (the confirm dialog is accepted above).
+    const newRow = page.locator('table.users tbody tr', { hasText: 'inspector.gd' });
+    await newRow.getByRole('button', { name: '停用' }).click();
+    await page.locator('#status', { hasText: '已停用用户 inspector.gd' }).waitFor();
+    await newRow.locator('.tag', { hasText: '已停用' }).waitFor();
+    assert.equal(await newRow.getByRole('button').count(), 0);
 
     // Tokens: create (shown once), listed without the secret, revoke.
     await page.locator('#menu a', { hasText: 'API 令牌' }).click();

@@ -53,6 +53,25 @@ test('portal lists the 33 bureaus and finds enterprises by Chinese name and by U
     assert.deepEqual([...usccs].sort(), ['911101059492671314', '911101089243040981']);
     await screenshot(page, 'portal-lookup');
 
+    // A USCC typed in lower case is normalised before the lookup.
+    await page.getByLabel('企业名称或统一社会信用代码').fill('91440106465460437u');
+    await page.getByRole('button', { name: '查询', exact: true }).click();
+    await page.waitForFunction(() => {
+      const rows = document.querySelectorAll('#lookup-results tbody tr');
+      return rows.length === 1 && rows[0].textContent.includes('91440106465460437U');
+    });
+    assert.match(await page.locator('#lookup-message').textContent(), /找到 1 家企业/);
+
+    // By a two-character part of the name, and by English name.
+    for (const [q, want] of [['海淀', '911101089243040981'], ['Tianhe Encryption', '91440106465460437U']]) {
+      await page.getByLabel('企业名称或统一社会信用代码').fill(q);
+      await page.getByRole('button', { name: '查询', exact: true }).click();
+      await page.waitForFunction((u) => {
+        const rows = document.querySelectorAll('#lookup-results tbody tr');
+        return rows.length === 1 && rows[0].textContent.includes(u);
+      }, want);
+    }
+
     // By USCC.
     const nanshan = FIXTURES.enterprises[3];
     await page.getByLabel('企业名称或统一社会信用代码').fill(nanshan.uscc);

@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         csv_reader_init(&r, (const char *)data, size);
         while (csv_read(&r, &rec, &e) > 0) {
                 for (size_t i = 0; i < rec.nfields; i++) {
-                        if (rec.len[i] != strlen(rec.field[i]) && memchr(rec.field[i], 0, rec.len[i]) == NULL)
+                        if (rec.len[i] != strlen(rec.field[i]) &&
+                            memchr(rec.field[i], 0, rec.len[i]) == NULL)
                                 abort(); /* a field's length must match its bytes */
                         enterprise_set_text(&ent, &ent_text_fields[i % ent_text_fields_len],
                                             rec.field[i], rec.len[i], &e);

@@ -70,8 +70,8 @@ static size_t mutate(uint8_t *buf, size_t size, const struct seed *seeds, size_t
                         break;
                 case 1: /* set a byte to an interesting value */
                         if (size) {
-                                static const uint8_t v[] = {0, '"', ',', '\n', '\r', 0xFF,
-                                                            0xE5, '\\', '{', '}', '[', ']'};
+                                static const uint8_t v[] = {0,    '"',  ',', '\n', '\r', 0xFF,
+                                                            0xE5, '\\', '{', '}',  '[',  ']'};
                                 buf[rng() % size] = v[rng() % sizeof(v)];
                         }
                         break;

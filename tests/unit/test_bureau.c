@@ -5,6 +5,7 @@
 
 #include "domain/bureau.h"
 #include "domain/enterprise.h"
+#include "unit.h"
 
 static const char *derive(const char *division, const char *date)
 {
@@ -38,7 +39,8 @@ START_TEST(test_rules_point_to_bureaus)
         for (size_t b = 0; b < bureau_table_len; b++) {
                 int found = 0;
                 for (size_t i = 0; i < jurisdiction_rules_len; i++)
-                        found |= strcmp(jurisdiction_rules[i].bureau_code, bureau_table[b].code) == 0;
+                        found |=
+                            strcmp(jurisdiction_rules[i].bureau_code, bureau_table[b].code) == 0;
                 ck_assert_msg(found, "no rule leads to bureau %s", bureau_table[b].code);
         }
 }
@@ -88,17 +90,11 @@ int main(void)
 {
         Suite *s = suite_create("bureau");
         TCase *tc = tcase_create("rules");
-        SRunner *sr;
-        int failed;
 
         tcase_add_test(tc, test_33_bureaus);
         tcase_add_test(tc, test_rules_point_to_bureaus);
         tcase_add_test(tc, test_derivation);
         tcase_add_test(tc, test_enterprise_derivation_and_override);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return run_suite(s);
 }

@@ -9,6 +9,7 @@
 #include "core/config.h"
 #include "core/parse.h"
 #include "core/utf8.h"
+#include "unit.h"
 
 START_TEST(test_parse_int64)
 {
@@ -95,17 +96,11 @@ int main(void)
 {
         Suite *s = suite_create("core");
         TCase *tc = tcase_create("helpers");
-        SRunner *sr;
-        int failed;
 
         tcase_add_test(tc, test_parse_int64);
         tcase_add_test(tc, test_buf_limit);
         tcase_add_test(tc, test_utf8);
         tcase_add_test(tc, test_config_precedence);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return run_suite(s);
 }

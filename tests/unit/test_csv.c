@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/csv.h"
+#include "unit.h"
 
 /* What reading a whole text gave: the last result, the record count, the last record's shape. */
 struct summary {
@@ -125,8 +126,6 @@ int main(void)
 {
         Suite *s = suite_create("csv");
         TCase *tc = tcase_create("reader");
-        SRunner *sr;
-        int failed;
 
         tcase_add_test(tc, test_plain_and_quoted);
         tcase_add_test(tc, test_newline_in_quotes_counts_lines);
@@ -134,9 +133,5 @@ int main(void)
         tcase_add_test(tc, test_malformed);
         tcase_add_test(tc, test_limits);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return run_suite(s);
 }

@@ -6,6 +6,7 @@
 #include "crypto/crypto.h"
 #include "domain/enterprise_service.h"
 #include "storage/store.h"
+#include "unit.h"
 
 static struct store *s;
 static struct caller admin;
@@ -51,9 +52,9 @@ START_TEST(test_field_limits)
         ck_assert_str_eq(e.field, "name_zh");
         ck_assert_int_eq(enterprise_set_text(ent, name, "a\tb", 3, &e), CR_EINVAL);
         ck_assert_int_eq(enterprise_set_text(ent, name, "", 0, &e), CR_EINVAL);
-        ck_assert_int_eq(enterprise_set_text(ent, ent_field_by_name("contact_email"), "nobody",
-                                             6, &e),
-                         CR_EINVAL);
+        ck_assert_int_eq(
+            enterprise_set_text(ent, ent_field_by_name("contact_email"), "nobody", 6, &e),
+            CR_EINVAL);
         ck_assert_int_eq(enterprise_set_roles_text(ent, "seller; importer", 16, ';', &e), CR_OK);
         ck_assert_uint_eq(ent->roles, ENT_SELLER | ENT_IMPORTER);
         ck_assert_int_eq(enterprise_set_roles_text(ent, "seller;spy", 10, ';', &e), CR_EINVAL);
@@ -98,11 +99,11 @@ START_TEST(test_import_reports_every_bad_row_and_writes_nothing)
         static const char bad_csv[] =
             "uscc,name_zh,roles\n"
             "911101089243040981,好的企业,seller\n"
-            "911101089243040982,校验位错误,seller\n"    /* line 3: bad check character */
-            "911101059492671314,,seller\n"               /* line 4: empty name */
-            "91440106465460437U,广州企业,pirate\n"       /* line 5: unknown role */
-            "911101089243040981,重复,seller\n"           /* line 6: duplicate of line 2 */
-            "91440106465460437U\n";                      /* line 7: too few fields */
+            "911101089243040982,校验位错误,seller\n" /* line 3: bad check character */
+            "911101059492671314,,seller\n"           /* line 4: empty name */
+            "91440106465460437U,广州企业,pirate\n"   /* line 5: unknown role */
+            "911101089243040981,重复,seller\n"       /* line 6: duplicate of line 2 */
+            "91440106465460437U\n";                  /* line 7: too few fields */
         struct cr_error e = CR_ERROR_INIT;
         long n = 0;
         int lines[8] = {0};
@@ -133,8 +134,7 @@ START_TEST(test_import_header_rules)
         long n;
 
         ck_assert_int_eq(enterprise_import_csv(s, &admin, "", 0, &n, &e), CR_EINVAL);
-        ck_assert_int_eq(enterprise_import_csv(s, &admin, "uscc,name_zh\n", 13, &n, &e),
-                         CR_EINVAL);
+        ck_assert_int_eq(enterprise_import_csv(s, &admin, "uscc,name_zh\n", 13, &n, &e), CR_EINVAL);
         ck_assert_int_eq(
             enterprise_import_csv(s, &admin, "uscc,name_zh,roles,shoe_size\n", 29, &n, &e),
             CR_EINVAL);
@@ -166,8 +166,6 @@ int main(void)
 {
         Suite *s_ = suite_create("enterprise");
         TCase *tc = tcase_create("registry");
-        SRunner *sr;
-        int failed;
 
         tcase_add_checked_fixture(tc, setup, teardown);
         tcase_add_test(tc, test_field_limits);
@@ -176,9 +174,5 @@ int main(void)
         tcase_add_test(tc, test_import_header_rules);
         tcase_add_test(tc, test_duplicate_create_refused);
         suite_add_tcase(s_, tc);
-        sr = srunner_create(s_);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return run_suite(s_);
 }

@@ -6,6 +6,7 @@
 #include "crypto/crypto.h"
 #include "domain/enterprise_service.h"
 #include "storage/store.h"
+#include "unit.h"
 
 static struct store *s;
 
@@ -93,8 +94,7 @@ START_TEST(test_registry_scoping)
         /* An officer asking for another bureau is refused, not silently narrowed. */
         memset(&q, 0, sizeof(q));
         q.bureau_code = "110000";
-        ck_assert_int_eq(enterprise_list(s, &gd, 1, &q, collect, seen, &next, &e),
-                         CR_EFORBIDDEN);
+        ck_assert_int_eq(enterprise_list(s, &gd, 1, &q, collect, seen, &next, &e), CR_EFORBIDDEN);
         memset(&q, 0, sizeof(q));
         ck_assert_int_eq(enterprise_list(s, &pub, 1, &q, collect, seen, &next, &e), CR_EUNAUTH);
 }
@@ -135,8 +135,7 @@ START_TEST(test_who_may_change_what)
                          CR_ENOTFOUND);
         ck_assert_int_eq(enterprise_update(s, &insp, "911101089243040981", p, out, &e),
                          CR_EFORBIDDEN);
-        ck_assert_int_eq(enterprise_update(s, &gd, "911101089243040981", p, out, &e),
-                         CR_ENOTFOUND);
+        ck_assert_int_eq(enterprise_update(s, &gd, "911101089243040981", p, out, &e), CR_ENOTFOUND);
         strcpy(p->values.name_zh, "改名");
         p->fields = EF_NAME_ZH;
         ck_assert_int_eq(enterprise_update(s, &own, "911101089243040981", p, out, &e),
@@ -145,9 +144,9 @@ START_TEST(test_who_may_change_what)
         ck_assert_int_eq(enterprise_update(s, &bj, "911101089243040981", p, out, &e), CR_OK);
         ck_assert_str_eq(out->name_zh, "改名");
         /* Only a national administrator may set the bureau by hand, and only with a reason. */
-        ck_assert_int_eq(enterprise_override_bureau(s, &bj, "911101089243040981", "120000",
-                                                    "moved", out, &e),
-                         CR_EFORBIDDEN);
+        ck_assert_int_eq(
+            enterprise_override_bureau(s, &bj, "911101089243040981", "120000", "moved", out, &e),
+            CR_EFORBIDDEN);
         free(p);
         free(out);
 }
@@ -160,21 +159,21 @@ START_TEST(test_bureau_override)
         struct caller tj = make_caller(ROLE_BUREAU_OFFICER, "120000", NULL);
         struct cr_error e = CR_ERROR_INIT;
 
-        ck_assert_int_eq(enterprise_override_bureau(s, &admin, "911101089243040981", "120000", "",
-                                                    out, &e),
-                         CR_EINVAL);
-        ck_assert_int_eq(enterprise_override_bureau(s, &admin, "911101089243040981", "999999",
-                                                    "why", out, &e),
-                         CR_EINVAL);
+        ck_assert_int_eq(
+            enterprise_override_bureau(s, &admin, "911101089243040981", "120000", "", out, &e),
+            CR_EINVAL);
+        ck_assert_int_eq(
+            enterprise_override_bureau(s, &admin, "911101089243040981", "999999", "why", out, &e),
+            CR_EINVAL);
         ck_assert_int_eq(enterprise_override_bureau(s, &admin, "911101089243040981", "120000",
                                                     "operates from Tianjin", out, &e),
                          CR_OK);
         ck_assert_str_eq(out->bureau_code, "120000");
         ck_assert_str_eq(out->derived_bureau_code, "110000");
         ck_assert_int_eq(enterprise_get_scoped(s, &tj, "911101089243040981", out, &e), CR_OK);
-        ck_assert_int_eq(enterprise_override_bureau(s, &admin, "911101089243040981", NULL,
-                                                    "back home", out, &e),
-                         CR_OK);
+        ck_assert_int_eq(
+            enterprise_override_bureau(s, &admin, "911101089243040981", NULL, "back home", out, &e),
+            CR_OK);
         ck_assert_str_eq(out->bureau_code, "110000");
         ck_assert_str_eq(out->bureau_override_reason, "");
         free(out);
@@ -185,8 +184,6 @@ int main(void)
 {
         Suite *su = suite_create("scope");
         TCase *tc = tcase_create("roles");
-        SRunner *sr;
-        int failed;
 
         tcase_add_checked_fixture(tc, setup, teardown);
         tcase_add_test(tc, test_registry_scoping);
@@ -194,9 +191,5 @@ int main(void)
         tcase_add_test(tc, test_who_may_change_what);
         tcase_add_test(tc, test_bureau_override);
         suite_add_tcase(su, tc);
-        sr = srunner_create(su);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return run_suite(su);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/uscc.h"
+#include "unit.h"
 
 static const char *const valid_codes[] = {
     "91110000600037341L", /* the known-valid code of FACTS.md section 8 */
@@ -51,17 +52,13 @@ START_TEST(test_bad_characters_and_lengths)
 {
         char why[200];
 
-        ck_assert_int_eq(uscc_validate("91110000600037341", 17, why, sizeof(why)),
-                         USCC_BAD_LENGTH);
+        ck_assert_int_eq(uscc_validate("91110000600037341", 17, why, sizeof(why)), USCC_BAD_LENGTH);
         ck_assert_int_eq(uscc_validate("91110000600037341LL", 19, why, sizeof(why)),
                          USCC_BAD_LENGTH);
-        ck_assert_int_eq(uscc_validate("91110000600037341l", 18, why, sizeof(why)),
-                         USCC_BAD_CHAR);
+        ck_assert_int_eq(uscc_validate("91110000600037341l", 18, why, sizeof(why)), USCC_BAD_CHAR);
         /* I, O, S, V, Z are not in the alphabet. */
-        ck_assert_int_eq(uscc_validate("9111000060003734IL", 18, why, sizeof(why)),
-                         USCC_BAD_CHAR);
-        ck_assert_int_eq(uscc_validate("91110000600037341\0", 18, why, sizeof(why)),
-                         USCC_BAD_CHAR);
+        ck_assert_int_eq(uscc_validate("9111000060003734IL", 18, why, sizeof(why)), USCC_BAD_CHAR);
+        ck_assert_int_eq(uscc_validate("91110000600037341\0", 18, why, sizeof(why)), USCC_BAD_CHAR);
         ck_assert_int_eq(uscc_validate("91A10000600037341L", 18, why, sizeof(why)),
                          USCC_BAD_DIVISION);
 }
@@ -113,8 +110,6 @@ int main(void)
 {
         Suite *s = suite_create("uscc");
         TCase *tc = tcase_create("rules");
-        SRunner *sr;
-        int failed;
 
         tcase_add_test(tc, test_valid_codes);
         tcase_add_test(tc, test_every_single_substitution_rejected);
@@ -123,9 +118,5 @@ int main(void)
         tcase_add_test(tc, test_check_char_matches_formula);
         tcase_add_test(tc, test_division);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return run_suite(s);
 }
