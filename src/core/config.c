@@ -57,7 +57,7 @@ enum cr_err config_set(struct config *c, const char *key, const char *value, str
         if (strcmp(key, "session_hours") == 0)
                 return set_long(&c->session_hours, key, value, 1, 24 * 30, e);
         if (strcmp(key, "log_requests") == 0) {
-                long v;
+                long v = 0;
                 enum cr_err err = set_long(&v, key, value, 0, 1, e);
                 if (!err)
                         c->log_requests = (int)v;

@@ -261,7 +261,33 @@ enum cr_err enterprise_list(struct store *s, const struct caller *c, int scoped,
                             int64_t *next_after, struct cr_error *e)
 {
         struct enterprise_page page = {{0, 0, 0, 0}, visit, arg};
+        char query[ENT_QUERY_MAX * 4 + 1];
         enum cr_err err;
+
+        if (q->q) {
+                /* People paste codes with spaces around them or type them in lower case. */
+                const char *start = q->q;
+                size_t n;
+                while (*start == ' ')
+                        start++;
+                if (str_copy(query, sizeof(query), start) != 0)
+                        return cr_fail(e, CR_EINVAL, "too_long", "q",
+                                       "q is longer than %d characters", ENT_QUERY_MAX);
+                n = strlen(query);
+                while (n && query[n - 1] == ' ')
+                        query[--n] = '\0';
+                if (n == USCC_LEN) {
+                        int alnum = 1;
+                        for (size_t i = 0; i < n; i++)
+                                alnum &= (query[i] >= '0' && query[i] <= '9') ||
+                                         (query[i] >= 'a' && query[i] <= 'z') ||
+                                         (query[i] >= 'A' && query[i] <= 'Z');
+                        for (size_t i = 0; alnum && i < n; i++)
+                                if (query[i] >= 'a' && query[i] <= 'z')
+                                        query[i] = (char)(query[i] - 'a' + 'A');
+                }
+                q->q = query;
+        }
 
         if (!scoped) {
                 if (!q->q || q->q[0] == '\0')

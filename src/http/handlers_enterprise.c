@@ -69,11 +69,7 @@ static enum cr_err list_enterprises(struct http_request *rq, struct http_respons
         q.q = http_query(rq, "q");
         if (scoped)
                 q.bureau_code = http_query(rq, "bureau");
-        if (q.q && strlen(q.q) > ENT_QUERY_MAX * 4)
-                err = cr_fail(&rq->err, CR_EINVAL, "too_long", "q",
-                              "q is longer than %d characters", ENT_QUERY_MAX);
-        else
-                err = http_query_limit(rq, &q.limit);
+        err = http_query_limit(rq, &q.limit);
         if (!err)
                 err = http_query_cursor(rq, &q.after_id);
         if (!err)

@@ -317,8 +317,21 @@ static int serve_static(struct server *srv, struct MHD_Connection *conn, const c
         struct static_file f;
         struct MHD_Response *resp;
 
-        if (static_file_open(srv->cfg.web_root, url, &f) != 0)
-                return -1;
+        if (static_file_open(srv->cfg.web_root, url, &f) != 0) {
+                char location[600];
+                /* "/console" means the folder: send the browser to "/console/". */
+                if (!static_dir_has_index(srv->cfg.web_root, url))
+                        return -1;
+                snprintf(location, sizeof(location), "%s/", url);
+                resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+                if (!resp)
+                        return -1;
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location);
+                add_common_headers(resp);
+                MHD_queue_response(conn, MHD_HTTP_PERMANENT_REDIRECT, resp);
+                MHD_destroy_response(resp);
+                return MHD_HTTP_PERMANENT_REDIRECT;
+        }
         resp = MHD_create_response_from_fd((uint64_t)f.size, f.fd);
         if (!resp) {
                 close(f.fd);

@@ -75,3 +75,14 @@ int static_file_open(const char *root, const char *url_path, struct static_file 
         }
         return 0;
 }
+
+int static_dir_has_index(const char *root, const char *url_path)
+{
+        char path[2048];
+        struct stat st;
+
+        if (!path_is_safe(url_path) || strlen(url_path) > 512)
+                return 0;
+        snprintf(path, sizeof(path), "%s%s/index.html", root, url_path);
+        return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}

@@ -17,4 +17,8 @@ struct static_file {
  */
 int static_file_open(const char *root, const char *url_path, struct static_file *out);
 
+/* Whether url_path names a directory under root that has an index.html (for a redirect to url_path
+ * + "/"). */
+int static_dir_has_index(const char *root, const char *url_path);
+
 #endif

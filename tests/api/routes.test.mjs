@@ -602,11 +602,24 @@ describe('row scoping', () => {
   test('public search: exact USCC', async () => {
     assert.deepEqual(await pq(XPCC), [XPCC]);
   });
-  test('public search: 1-2 characters match by prefix only', async () => {
-    assert.deepEqual(await pq('北京'), [CHAOYANG, HAIDIAN].sort(), '北京 is a prefix of both Beijing names');
-    assert.deepEqual(await pq('深'), [SHENZHEN], '深 is a prefix of the Shenzhen name');
-    assert.deepEqual(await pq('密码'), [], '密码 occurs inside names but starts none');
-    assert.deepEqual(await pq('河'), [], '河 occurs inside names but starts none');
+  test('public search: 1-2 characters match anywhere in a name', async () => {
+    // Short queries cannot use the trigram index; they scan, and match any substring.
+    const short = async (q) => {
+      const r = await C.anon.req('GET', `/api/v1/enterprises?q=${encodeURIComponent(q)}&limit=200`);
+      assertStatus(r, 200);
+      return r.body.items;
+    };
+    for (const [q, mustInclude, mustExclude] of [
+      ['北京', [CHAOYANG, HAIDIAN], [SHENZHEN, XPCC]],
+      ['密码', [HAIDIAN, SHENZHEN], [CHAOYANG]],
+      ['河', [XPCC], [HAIDIAN, CHAOYANG, SHENZHEN]],
+    ]) {
+      const items = await short(q);
+      const found = items.map((e) => e.uscc);
+      for (const u of mustInclude) assert.ok(found.includes(u), `${q} finds ${u}`);
+      for (const u of mustExclude) assert.ok(!found.includes(u), `${q} does not find ${u}`);
+      for (const e of items) assert.ok(e.name_zh.includes(q) || e.name_en.toLowerCase().includes(q.toLowerCase()), `${e.name_zh} contains ${q}`);
+    }
   });
   test('public search without q is 400', async () => {
     const r = await C.anon.req('GET', '/api/v1/enterprises');

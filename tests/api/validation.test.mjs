@@ -69,7 +69,7 @@ describe('create: malformed and invalid bodies are refused and write nothing', (
     ['USCC with a wrong check character', () => ({ body: enterpriseInput({ uscc: breakCheck(makeUscc()) }), code: 'invalid_uscc', field: 'uscc' })],
     ['USCC with a wrong organisation code check', () => ({ body: enterpriseInput({ uscc: makeUsccBadOrgCheck() }), code: 'invalid_uscc', field: 'uscc' })],
     ['USCC with a letter outside the alphabet', () => ({ body: enterpriseInput({ uscc: makeUscc().slice(0, 17) + 'I' }), code: 'invalid_uscc', field: 'uscc' })],
-    ['USCC of 17 characters', () => ({ body: enterpriseInput({ uscc: makeUscc().slice(0, 17) }), code: ['invalid_uscc', 'invalid_value'], field: 'uscc' })],
+    ['USCC of 17 characters', () => ({ body: enterpriseInput({ uscc: makeUscc().slice(0, 17) }), code: 'invalid_uscc', field: 'uscc' })],
     ['JSON array instead of an object', () => ({ raw: '[]', code: ['wrong_type', 'bad_request'] })],
   ];
   for (const [name, mk] of cases) {
@@ -541,7 +541,7 @@ describe('operational endpoints and errors', () => {
     const r = await C.anon.req('GET', '/healthz');
     assertStatus(r, 200);
     assertJson(r);
-    assert.equal(r.body.status, 'ok');
+    assert.deepEqual(r.body, { status: 'ok' });
   });
 
   test('/metrics is Prometheus text with a request counter that counts', async () => {

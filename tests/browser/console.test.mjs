@@ -150,6 +150,19 @@ test('enterprise user sees only its own enterprise and edits its contact phone',
     assert.equal(e2.contact_name, '张三');
     assert.equal(e2.contact_phone, phone);
 
+    // When the session is gone, the next page asks to log in again and
+    // then opens the page that was asked for.
+    await context.clearCookies();
+    await page.locator('#menu a', { hasText: 'API 令牌' }).click();
+    await page.locator('#login-form').waitFor();
+    await page.locator('#status', { hasText: '登录已过期' }).waitFor();
+    assert.equal(await page.locator('#user-box').isVisible(), false);
+    await page.getByLabel('用户名').fill('ent.haidian');
+    await page.getByLabel(/^密码/).fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.locator('#token-create').waitFor();
+    assert.equal(await page.locator('h1').textContent(), 'API 令牌');
+
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

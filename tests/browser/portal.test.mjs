@@ -124,6 +124,7 @@ test('language switch changes the UI text and persists across reload', async () 
     assert.equal(await h1.textContent(), 'Commercial cryptography enterprise lookup');
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');
     assert.equal(await page.locator('#bureaus-heading').textContent(), 'Cryptography bureaus');
+    assert.match(await page.title(), /^Commercial cryptography enterprise lookup/);
     // Bureau names switch to the API's English names.
     const cell = page.locator('#bureaus tbody tr', { hasText: '110000' }).locator('td').first();
     assert.equal(await cell.textContent(), beijing.name_en);

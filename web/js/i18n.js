@@ -186,6 +186,7 @@ const zhCN = {
   'users.bureau_hint': '工作人员和检查人员必填。',
   'users.enterprise_hint': '企业用户必填。',
   'users.password_hint': '12–256 个字符。',
+  'users.username_hint': '3–64 个字符：小写字母、数字、点、下划线或连字符。',
   'users.choose': '请选择',
 
   'audit.heading': '审计日志',
@@ -403,6 +404,7 @@ const en = {
   'users.bureau_hint': 'Required for officers and inspectors.',
   'users.enterprise_hint': 'Required for enterprise users.',
   'users.password_hint': '12–256 characters.',
+  'users.username_hint': '3–64 characters: lower-case letters, digits, dot, underscore or hyphen.',
   'users.choose': 'Choose…',
 
   'audit.heading': 'Audit trail',

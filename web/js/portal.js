@@ -179,13 +179,18 @@ function renderBureaus() {
   }));
 }
 
+function setTitle() {
+  document.title = `${t('portal.title')} · ${t('app.name')}`;
+}
+
 function init() {
   applyI18n();
+  setTitle();
   bindLangSelect($('lang-select'));
   $('lookup-form').addEventListener('submit', onSubmit);
   $('lookup-more').addEventListener('click', onMore);
   $('detail-back').addEventListener('click', closeDetail);
-  onLangChange(() => { renderResults(); renderDetail(); renderBureaus(); });
+  onLangChange(() => { setTitle(); renderResults(); renderDetail(); renderBureaus(); });
   loadBureaus();
 }
 

@@ -88,7 +88,7 @@ function addForm(ctx, onAdded) {
   const form = h('form', { id: formId, novalidate: true },
     formErrors(),
     h('div', { class: 'grid' },
-      field({ name: 'username', id: `${formId}-username`, label: t('field.username'), required: true, maxlength: 64, autocomplete: 'off', spellcheck: 'false', hint: '[a-z0-9._-], 3–64' }),
+      field({ name: 'username', id: `${formId}-username`, label: t('field.username'), required: true, maxlength: 64, autocomplete: 'off', spellcheck: 'false', hint: t('users.username_hint') }),
       field({ name: 'display_name', id: `${formId}-display_name`, label: t('field.display_name'), required: true, maxlength: 100, autocomplete: 'off' }),
       field({ name: 'role', id: `${formId}-role`, label: t('field.role'), required: true, value: 'bureau_officer',
         options: USER_ROLES.map((r) => [r, userRoleName(r)]) }),
