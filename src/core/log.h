@@ -16,4 +16,12 @@ void log_json(json_t *obj);
 /* A free-form message at a level ("info", "warn", "error"). */
 void log_msg(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * The per-request line: {"method","path","status","duration_ms","user","ip","time"}.
+ * Formatted by hand rather than through jansson because it runs on every
+ * request; strings are JSON-escaped and cut to a bounded length.
+ */
+void log_request_line(const char *method, const char *path, int status, double duration_ms,
+                      const char *user, const char *ip);
+
 #endif

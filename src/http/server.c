@@ -353,8 +353,7 @@ static void log_request(struct server *srv, const char *method, const char *url,
 {
         if (!srv->cfg.log_requests)
                 return;
-        log_json(json_pack("{s:s, s:s, s:i, s:f, s:s, s:s}", "method", method, "path", url,
-                           "status", status, "duration_ms", ms, "user", user, "ip", ip));
+        log_request_line(method, url, status, ms, user, ip);
 }
 
 static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn, const char *url,
