@@ -139,6 +139,11 @@ wait_http() { # url pid name: until the URL answers 200, or the process dies, or
 }
 
 # --- 1. cryptoreg with 10,000 enterprises -------------------------------------
+# other load on the machine makes the figures unreliable: note it
+load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
+if awk -v l="$load_before" 'BEGIN { exit !(l >= 1.0) }'; then
+    log "warning: load average is $load_before before the run; the figures will be noisy"
+fi
 db=$tmp/db
 log "tmp dir $tmp"
 "$BIN" --db "$db" init >"$tmp/init.log" 2>&1 || { cat "$tmp/init.log" >&2; die "cryptoreg init failed"; }
@@ -270,6 +275,7 @@ curl -sS -o "$tmp/after.body" "$server_url"
 cmp -s "$tmp/after.body" "$tmp/static/lookup.json" || die "cryptoreg's answer changed during the run"
 
 # --- 5. report --------------------------------------------------------------------
+load_after=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END {
     if (NR % 2) printf "%.3f", a[(NR + 1) / 2]; else printf "%.3f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 s_med_rps=$(median "${s_rps[@]}")
@@ -292,6 +298,7 @@ done
 printf '%-8s %16.1f %16.1f %11.3f ms %11.3f ms %8s\n' median "$s_med_rps" "$n_med_rps" "$s_med_p99" "$n_med_p99" "$total_errors"
 printf '\nratio cryptoreg/nginx (median req/s): %s   target >= %s: %s\n' "$ratio" "$TARGET" \
     "$([[ $meets == true ]] && echo met || echo NOT met)"
+printf 'load average (1 min) before the run: %s (should be well under 1; the run itself raises it)\n' "$load_before"
 [[ $valid == true ]] || printf 'INVALID RUN: wrk counted %s non-2xx responses or socket errors\n' "$total_errors"
 
 mkdir -p "$OUT"
@@ -307,7 +314,8 @@ jstr() { local s=$1; s=${s//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
     printf '  "benchmark": "enterprise-lookup",\n'
     printf '  "date": %s,\n' "$(jstr "$(date -u +%Y-%m-%dT%H:%M:%SZ)")"
     printf '  "git_commit": %s,\n  "git_dirty": %s,\n' "$(jstr "$commit")" "$dirty"
-    printf '  "host": {"cpus": %s, "kernel": %s},\n' "$(nproc)" "$(jstr "$(uname -sr)")"
+    printf '  "host": {"cpus": %s, "kernel": %s, "loadavg_before": %s, "loadavg_after": %s},\n' \
+        "$(nproc)" "$(jstr "$(uname -sr)")" "$load_before" "$load_after"
     printf '  "tools": {"wrk": %s, "nginx": %s, "cryptoreg": %s},\n' \
         "$(jstr "$(wrk --version 2>&1 | head -n1 | awk '{print $2}')")" \
         "$(jstr "$("$NGINX" -v 2>&1 | sed 's/.*nginx\///')")" \

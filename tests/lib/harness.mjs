@@ -86,10 +86,14 @@ export async function startServer({ fixtures = true, demo = false } = {}) {
     url, db, dir,
     log: () => log,
     cli: (args, opts) => cli(db, args, opts),
+    // Stops the server with SIGTERM. Under the sanitizers a leak or memory
+    // error makes the exit status non-zero, so a dirty exit fails the suite.
     async stop() {
       child.kill('SIGTERM');
-      await new Promise((resolve) => { if (child.exitCode !== null) resolve(); else child.on('exit', resolve); });
+      await new Promise((resolve) => { if (child.exitCode !== null || child.signalCode) resolve(); else child.on('exit', resolve); });
       rmSync(dir, { recursive: true, force: true });
+      if (child.exitCode !== 0)
+        throw new Error(`server exited with ${child.exitCode ?? child.signalCode}:\n${log.slice(-4000)}`);
       return child.exitCode;
     },
   };
