@@ -31,6 +31,7 @@ struct http_request {
         size_t raw_len;
         struct caller caller;
         const char *session_cookie; /* set when the caller came by console cookie */
+        char csrf[48];              /* that session's CSRF token, or "" */
         struct store *store;
         struct server *server;
         const struct route *route;

@@ -149,8 +149,7 @@ static int is_safe_method(const char *m)
 }
 
 /* Identifies the caller: a bearer token, else a console cookie, else the public. */
-static enum cr_err authenticate(struct http_request *rq, char csrf[SECRET_TOKEN_TEXT],
-                                const char *ip)
+static enum cr_err authenticate(struct http_request *rq, const char *ip)
 {
         const char *authz = http_header(rq, MHD_HTTP_HEADER_AUTHORIZATION);
         const char *cookie = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, "cr_session");
@@ -161,7 +160,7 @@ static enum cr_err authenticate(struct http_request *rq, char csrf[SECRET_TOKEN_
         rq->caller.role = ROLE_PUBLIC;
         str_copy(rq->caller.username, sizeof(rq->caller.username), "public");
         str_copy(rq->caller.ip, sizeof(rq->caller.ip), ip);
-        csrf[0] = '\0';
+        rq->csrf[0] = '\0';
         if (authz) {
                 if (strncmp(authz, "Bearer ", 7) != 0 || strlen(authz) > 200)
                         return cr_fail(&rq->err, CR_EUNAUTH, "unauthenticated", NULL,
@@ -173,7 +172,7 @@ static enum cr_err authenticate(struct http_request *rq, char csrf[SECRET_TOKEN_
                 return CR_OK;
         }
         if (cookie && *cookie && strlen(cookie) < 200) {
-                err = auth_session(rq->store, cookie, &u, csrf, &rq->err);
+                err = auth_session(rq->store, cookie, &u, rq->csrf, &rq->err);
                 if (err == CR_EUNAUTH) {
                         /* A stale cookie makes the request anonymous, not an error. */
                         cr_error_clear(&rq->err);
@@ -361,7 +360,7 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
 {
         struct http_request rq;
         struct http_response rs;
-        char ip[64], csrf[SECRET_TOKEN_TEXT];
+        char ip[64];
         int status;
         enum cr_err err = CR_OK;
         size_t route_index = routes_len;
@@ -376,6 +375,7 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
         memcpy(rq.params, st->params, sizeof(rq.params));
         client_ip(conn, ip, sizeof(ip));
         str_copy(rq.caller.username, sizeof(rq.caller.username), "public");
+        _Static_assert(sizeof(rq.csrf) == SECRET_TOKEN_TEXT, "csrf buffer size");
 
         if (!st->route) {
                 if (!st->path_known && strncmp(url, "/api/", 5) != 0 &&
@@ -400,11 +400,11 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
         if (!err) {
                 route_index = (size_t)(st->route - routes);
                 rq.store = store_pool_acquire(srv->pool);
-                err = authenticate(&rq, csrf, ip);
+                err = authenticate(&rq, ip);
         }
         if (!err && rq.session_cookie && !is_safe_method(method)) {
                 const char *token = http_header(&rq, "X-CSRF-Token");
-                if (!token || !secret_equal(token, csrf))
+                if (!token || !secret_equal(token, rq.csrf))
                         err = cr_fail(&rq.err, CR_ECSRF, "csrf", NULL,
                                       "a signed-in console request that changes something needs "
                                       "the X-CSRF-Token header from the session");

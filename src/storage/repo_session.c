@@ -6,12 +6,6 @@
 #include "core/buf.h"
 #include "core/banned.h"
 
-#define USER_COLUMNS_U                                                                             \
-        "u.id, u.username, u.display_name, u.role, u.bureau_code, u.enterprise_uscc, "             \
-        "u.disabled, u.password_hash, u.created_at"
-
-void repo_read_user(struct db_stmt *st, int first, struct user *u);
-
 enum cr_err store_session_insert(struct store *s, const struct session *sess, struct cr_error *e)
 {
         static const char sql[] = "INSERT INTO sessions(token_hash, user_id, csrf, created_at, "
@@ -33,7 +27,7 @@ enum cr_err store_session_find(struct store *s, const char *token_hash, const ch
                                struct user *u, char csrf[SECRET_TOKEN_TEXT], struct cr_error *e)
 {
         static const char sql[] =
-            "SELECT s.csrf, " USER_COLUMNS_U " FROM sessions s JOIN users u ON u.id = s.user_id "
+            "SELECT s.csrf, " USER_COLUMNS " FROM sessions s JOIN users u ON u.id = s.user_id "
             "WHERE s.token_hash = $1 AND s.expires_at > $2 "
             "AND u.disabled = 0";
         struct db_stmt *st = db_prepare(s->db, sql, e);
@@ -102,7 +96,7 @@ enum cr_err store_token_find(struct store *s, const char *token_hash, struct use
                              struct cr_error *e)
 {
         static const char sql[] =
-            "SELECT " USER_COLUMNS_U " FROM api_tokens t JOIN users u ON u.id = t.user_id "
+            "SELECT " USER_COLUMNS " FROM api_tokens t JOIN users u ON u.id = t.user_id "
             "WHERE t.token_hash = $1 AND u.disabled = 0";
         struct db_stmt *st = db_prepare(s->db, sql, e);
         enum cr_err err = CR_OK;

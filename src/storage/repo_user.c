@@ -6,13 +6,6 @@
 #include "core/buf.h"
 #include "core/banned.h"
 
-#define USER_COLUMNS                                                                               \
-        "id, username, display_name, role, bureau_code, enterprise_uscc, disabled, "               \
-        "password_hash, created_at"
-
-/* Reads a row of USER_COLUMNS starting at column `first`; shared with sessions and tokens. */
-void repo_read_user(struct db_stmt *st, int first, struct user *u);
-
 void repo_read_user(struct db_stmt *st, int first, struct user *u)
 {
         memset(u, 0, sizeof(*u));
@@ -63,7 +56,7 @@ enum cr_err store_user_insert(struct store *s, struct user *u, struct cr_error *
 enum cr_err store_user_get(struct store *s, const char *username, struct user *out,
                            struct cr_error *e)
 {
-        static const char sql[] = "SELECT " USER_COLUMNS " FROM users WHERE username = $1";
+        static const char sql[] = "SELECT " USER_COLUMNS " FROM users u WHERE username = $1";
         struct db_stmt *st = db_prepare(s->db, sql, e);
         enum cr_err err = CR_OK;
         int rc;
@@ -100,7 +93,7 @@ enum cr_err store_user_update(struct store *s, const struct user *u, struct cr_e
 enum cr_err store_user_list(struct store *s, const struct user_query *q, user_visit_fn visit,
                             void *arg, struct cr_error *e)
 {
-        static const char sql[] = "SELECT " USER_COLUMNS " FROM users WHERE "
+        static const char sql[] = "SELECT " USER_COLUMNS " FROM users u WHERE "
                                   "($1 IS NULL OR bureau_code = $1) AND id > $2 "
                                   "ORDER BY id LIMIT $3";
         struct db_stmt *st = db_prepare(s->db, sql, e);

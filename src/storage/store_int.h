@@ -10,6 +10,14 @@ struct store {
         struct db *db;
 };
 
+/* The columns of a user row, from a table aliased u, in the order repo_read_user reads them. */
+#define USER_COLUMNS                                                                               \
+        "u.id, u.username, u.display_name, u.role, u.bureau_code, u.enterprise_uscc, "             \
+        "u.disabled, u.password_hash, u.created_at"
+
+/* Reads USER_COLUMNS starting at column `first` (repo_user.c; used by sessions and tokens too). */
+void repo_read_user(struct db_stmt *st, int first, struct user *u);
+
 /* Steps a statement that returns no rows, then resets it. */
 static inline enum cr_err db_run(struct db_stmt *st, struct cr_error *e)
 {
