@@ -6,7 +6,9 @@
 
 #include "cli/cli.h"
 #include "core/parse.h"
+#include "crypto/crypto.h"
 #include "domain/demo.h"
+#include "domain/licensing.h"
 #include "core/banned.h"
 
 /* Writes the logins next to the database, readable only by its owner, for `make run` to show. */
@@ -34,14 +36,20 @@ static void save_logins(const char *db, const struct demo_login *logins, int n)
 int cmd_demo(struct cli *c)
 {
         static const char usage[] =
-            "usage: cryptoreg demo [--enterprises N] [--if-empty]\n\n"
-            "Loads N demo enterprises (default 360) spread over all 33 bureaus, and demo users of\n"
-            "every role, into a registry that has no enterprises yet. Prints the logins once.\n"
-            "  --if-empty  succeed quietly when the registry already has enterprises\n";
-        const char *count = NULL;
+            "usage: cryptoreg demo [--enterprises N] [--certificates M] [--if-empty]\n\n"
+            "Loads N demo enterprises (default 360) spread over all 33 bureaus, demo users of\n"
+            "every role, and products, applications in every state, certificates in every\n"
+            "status and legacy documents of the four removed items, into a registry that has\n"
+            "no enterprises yet. Prints the logins once.\n"
+            "  --certificates M  also issue M signed type certificates (for benchmarks)\n"
+            "  --if-empty        succeed quietly when the registry already has enterprises\n";
+        const char *count = NULL, *certs = NULL;
+        struct sm2_keyring *keys = NULL;
+        int64_t ncerts = 0;
         int if_empty = 0;
         const struct cli_opt opts[] = {
             {"--enterprises", &count, NULL},
+            {"--certificates", &certs, NULL},
             {"--if-empty", NULL, &if_empty},
             {NULL, NULL, NULL},
         };
@@ -57,10 +65,15 @@ int cmd_demo(struct cli *c)
                 fprintf(stderr, "cryptoreg demo: --enterprises must be 10 to 100000\n");
                 return EXIT_USAGE;
         }
+        if (certs && parse_int64(certs, strlen(certs), 0, 10000000, &ncerts) != 0) {
+                fprintf(stderr, "cryptoreg demo: --certificates must be 0 to 10000000\n");
+                return EXIT_USAGE;
+        }
         rc = cli_open_store(c, 1, &s);
         if (rc)
                 return rc;
-        if (store_bureaus_seed(s, &e) || store_enterprise_count(s, &existing, &e)) {
+        if (store_bureaus_seed(s, &e) || calendar_seed_shipped(s, &e) ||
+            store_enterprise_count(s, &existing, &e)) {
                 rc = cli_report(&e);
                 goto out;
         }
@@ -69,7 +82,16 @@ int cmd_demo(struct cli *c)
                        (long long)existing);
                 goto out;
         }
-        if (demo_load(s, (long)n, logins, &nlogins, &e)) {
+        {
+                char dir[1100];
+                config_key_dir(&c->cfg, dir, sizeof(dir));
+                if (crypto_init(&e) || sm2_keyring_open(dir, &keys, &e)) {
+                        rc = cli_report(&e);
+                        goto out;
+                }
+        }
+        if (demo_load(s, (long)n, logins, &nlogins, &e) || demo_licensing_load(s, keys, &e) ||
+            (ncerts && demo_certificates(s, keys, (long)ncerts, (long)n, &e))) {
                 rc = cli_report(&e);
                 goto out;
         }
@@ -80,6 +102,7 @@ int cmd_demo(struct cli *c)
                        role_name(logins[i].role), logins[i].binding);
         save_logins(c->cfg.db, logins, nlogins);
 out:
+        sm2_keyring_close(keys);
         cr_error_clear(&e);
         store_close(s);
         return rc;

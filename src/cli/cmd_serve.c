@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "crypto/crypto.h"
+#include "domain/licensing.h"
 #include "http/server.h"
 #include "core/banned.h"
 
@@ -15,7 +16,8 @@ int cmd_init(struct cli *c)
         static const char usage[] =
             "usage: cryptoreg init\n\n"
             "Creates the database if it does not exist, applies schema migrations, and seeds\n"
-            "the 33 bureaus. Safe to run again: it changes only what is missing.\n";
+            "the 33 bureaus and the shipped years of the legal calendar. Safe to run again:\n"
+            "it changes only what is missing.\n";
         struct store *s = NULL;
         struct cr_error e = CR_ERROR_INIT;
         int npos, rc = cli_parse(c->argc, c->argv, NULL, NULL, 0, &npos, usage);
@@ -25,11 +27,12 @@ int cmd_init(struct cli *c)
         rc = cli_open_store(c, 1, &s);
         if (rc)
                 return rc;
-        if (store_bureaus_seed(s, &e)) {
+        if (store_bureaus_seed(s, &e) || calendar_seed_shipped(s, &e)) {
                 rc = cli_report(&e);
         } else {
-                printf("database %s is at schema version %d with 33 bureaus\n", c->cfg.db,
-                       store_schema_version(s));
+                printf("database %s is at schema version %d with 33 bureaus and the legal "
+                       "calendar\n",
+                       c->cfg.db, store_schema_version(s));
         }
         cr_error_clear(&e);
         store_close(s);

@@ -56,6 +56,18 @@ enum cr_err config_set(struct config *c, const char *key, const char *value, str
                 return set_long(&c->threads, key, value, 1, 256, e);
         if (strcmp(key, "session_hours") == 0)
                 return set_long(&c->session_hours, key, value, 1, 24 * 30, e);
+        if (strcmp(key, "key_dir") == 0)
+                return set_string(c->key_dir, sizeof(c->key_dir), key, value, e);
+        if (strcmp(key, "public_url") == 0) {
+                size_t n = strlen(value);
+                if (n && strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0)
+                        return cr_fail(e, CR_EINVAL, "invalid_value", key,
+                                       "public_url must start with http:// or https://");
+                if (n && value[n - 1] == '/')
+                        return cr_fail(e, CR_EINVAL, "invalid_value", key,
+                                       "public_url must not end with '/'");
+                return set_string(c->public_url, sizeof(c->public_url), key, value, e);
+        }
         if (strcmp(key, "log_requests") == 0) {
                 long v = 0;
                 enum cr_err err = set_long(&v, key, value, 0, 1, e);
@@ -132,6 +144,8 @@ enum cr_err config_load_env(struct config *c, struct cr_error *e)
             {"CRYPTOREG_THREADS", "threads"},
             {"CRYPTOREG_SESSION_HOURS", "session_hours"},
             {"CRYPTOREG_LOG_REQUESTS", "log_requests"},
+            {"CRYPTOREG_KEY_DIR", "key_dir"},
+            {"CRYPTOREG_PUBLIC_URL", "public_url"},
         };
 
         for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
@@ -149,4 +163,20 @@ enum cr_err config_load_env(struct config *c, struct cr_error *e)
                 }
         }
         return CR_OK;
+}
+
+void config_key_dir(const struct config *c, char *out, size_t size)
+{
+        if (c->key_dir[0])
+                snprintf(out, size, "%s", c->key_dir);
+        else
+                snprintf(out, size, "%s.keys", c->db);
+}
+
+void config_public_url(const struct config *c, char *out, size_t size)
+{
+        if (c->public_url[0])
+                snprintf(out, size, "%s", c->public_url);
+        else
+                snprintf(out, size, "http://%s", c->listen);
 }

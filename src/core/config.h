@@ -6,16 +6,25 @@
 #ifndef CR_CONFIG_H
 #define CR_CONFIG_H
 
+#include <stddef.h>
+
 #include "core/err.h"
 
 struct config {
-        char db[1024];       /* SQLite database path */
-        char listen[128];    /* ADDR:PORT for serve */
-        char web_root[1024]; /* directory of the static front end */
-        long threads;        /* HTTP worker threads */
-        long session_hours;  /* lifetime of a console session */
-        int log_requests;    /* one JSON line per request when non-zero */
+        char db[1024];        /* SQLite database path */
+        char listen[128];     /* ADDR:PORT for serve */
+        char web_root[1024];  /* directory of the static front end */
+        long threads;         /* HTTP worker threads */
+        long session_hours;   /* lifetime of a console session */
+        int log_requests;     /* one JSON line per request when non-zero */
+        char key_dir[1024];   /* SM2 signing keys; "" means the database path plus ".keys" */
+        char public_url[512]; /* base of public links in certificates; "" means http://LISTEN */
 };
+
+/* The key directory in force: key_dir, or the database path plus ".keys". */
+void config_key_dir(const struct config *c, char *out, size_t size);
+/* The public base URL in force: public_url, or "http://" plus listen. */
+void config_public_url(const struct config *c, char *out, size_t size);
 
 /* Fills in the built-in defaults. */
 void config_defaults(struct config *c);

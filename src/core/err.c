@@ -27,6 +27,8 @@ void cr_error_clear(struct cr_error *e)
 {
         if (e->rows)
                 json_decref(e->rows);
+        if (e->rule)
+                json_decref(e->rule);
         memset(e, 0, sizeof(*e));
 }
 

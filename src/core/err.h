@@ -36,11 +36,12 @@ struct cr_error {
         char field[64];
         char detail[512];
         json_t *rows;
+        json_t *rule; /* the rule (domain/rules.h) behind a refusal, owned; or NULL */
 };
 
 #define CR_ERROR_INIT                                                                              \
         {                                                                                          \
-                CR_OK, NULL, {0}, {0}, NULL                                                        \
+                CR_OK, NULL, {0}, {0}, NULL, NULL                                                  \
         }
 
 /* Records a failure in e and returns err, so callers can write `return cr_fail(...)`. */

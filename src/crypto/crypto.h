@@ -35,4 +35,40 @@ unsigned random_uniform(unsigned upper);
 enum cr_err sm3_digest(const void *data, size_t len, unsigned char out[SM3_LEN]);
 enum cr_err sm3_hex(const void *data, size_t len, char out[SM3_HEX_LEN]);
 
+/*
+ * SM2 signing keys (GB/T 32918), one per name (an issuing bureau's code),
+ * kept as PEM files readable only by their owner in one directory.  A key is
+ * created the first time its name signs.  Signatures are over SM3 with the
+ * SM2 user ID "1234567812345678" (GB/T 35276), DER-encoded, so that
+ * `openssl pkeyutl -verify -rawin -digest sm3 -pkeyopt distid:1234567812345678`
+ * checks them.  The key ID is the first 8 bytes of the SM3 digest of the
+ * DER SubjectPublicKeyInfo, in hex.
+ */
+#define SM2_SIG_MAX     80  /* a DER SM2 signature is at most 72 bytes */
+#define SM2_KEY_ID_LEN  17  /* 16 hex characters and NUL */
+#define SM2_PUB_PEM_MAX 512 /* an SM2 public key in PEM is about 180 bytes */
+#define SM2_USER_ID     "1234567812345678"
+
+struct sm2_signature {
+        unsigned char der[SM2_SIG_MAX];
+        size_t len;
+        char key_id[SM2_KEY_ID_LEN];
+        char public_key_pem[SM2_PUB_PEM_MAX];
+};
+
+struct sm2_keyring;
+/* Opens (creating with mode 0700 if needed) the key directory. */
+enum cr_err sm2_keyring_open(const char *dir, struct sm2_keyring **out, struct cr_error *e);
+void sm2_keyring_close(struct sm2_keyring *k);
+/* Signs data with name's key, creating the key on first use; safe from many threads. */
+enum cr_err sm2_keyring_sign(struct sm2_keyring *k, const char *name, const void *data, size_t len,
+                             struct sm2_signature *out, struct cr_error *e);
+/* The key ID and public key of name's key, creating the key on first use. */
+enum cr_err sm2_keyring_public(struct sm2_keyring *k, const char *name,
+                               char key_id[SM2_KEY_ID_LEN], char pem[SM2_PUB_PEM_MAX],
+                               struct cr_error *e);
+/* Checks a DER signature against a PEM public key: *valid is 1 or 0. */
+enum cr_err sm2_verify(const char *public_key_pem, const void *data, size_t len,
+                       const unsigned char *sig, size_t siglen, int *valid, struct cr_error *e);
+
 #endif

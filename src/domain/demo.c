@@ -115,6 +115,11 @@ static void demo_uscc(const char *division, long index, char out[USCC_LEN + 1])
         out[18] = '\0';
 }
 
+void demo_enterprise_uscc(long index, char out[USCC_LEN + 1])
+{
+        demo_uscc(places[index % (long)NPLACES].division, index, out);
+}
+
 static enum cr_err csv_field(struct buf *b, const char *s, int last)
 {
         enum cr_err err = buf_puts(b, "\"");

@@ -7,6 +7,7 @@
 #define CR_DEMO_H
 
 #include "core/buf.h"
+#include "crypto/crypto.h"
 #include "domain/user.h"
 #include "storage/store.h"
 
@@ -28,5 +29,20 @@ enum cr_err demo_enterprises_csv(long n, struct buf *out, struct cr_error *e);
  */
 enum cr_err demo_load(struct store *s, long n, struct demo_login logins[DEMO_MAX_LOGINS],
                       int *nlogins, struct cr_error *e);
+
+/* The USCC of demo enterprise number index (0-based), as demo_enterprises_csv makes it. */
+void demo_enterprise_uscc(long index, char out[USCC_LEN + 1]);
+
+/*
+ * Products, applications in every state (with dates in the past, so some
+ * are overdue), certificates in every status, legacy documents of the four
+ * removed items, and applications halted by Notice 336; certificates are
+ * signed with keys.  Needs the demo enterprises (demo_load) first.
+ */
+enum cr_err demo_licensing_load(struct store *s, struct sm2_keyring *keys, struct cr_error *e);
+
+/* Issues n type certificates spread over the demo enterprises (for benchmarks). */
+enum cr_err demo_certificates(struct store *s, struct sm2_keyring *keys, long n, long enterprises,
+                              struct cr_error *e);
 
 #endif

@@ -32,4 +32,31 @@ enum cr_err h_user_disable(struct http_request *rq, struct http_response *rs);
 enum cr_err h_user_password(struct http_request *rq, struct http_response *rs);
 enum cr_err h_audit_list(struct http_request *rq, struct http_response *rs);
 
+enum cr_err h_reference(struct http_request *rq, struct http_response *rs);
+enum cr_err h_rules(struct http_request *rq, struct http_response *rs);
+enum cr_err h_calendar_list(struct http_request *rq, struct http_response *rs);
+enum cr_err h_calendar_year(struct http_request *rq, struct http_response *rs);
+enum cr_err h_calendar_put(struct http_request *rq, struct http_response *rs);
+enum cr_err h_calendar_deadline(struct http_request *rq, struct http_response *rs);
+enum cr_err h_product_list(struct http_request *rq, struct http_response *rs);
+enum cr_err h_product_create(struct http_request *rq, struct http_response *rs);
+enum cr_err h_product_get(struct http_request *rq, struct http_response *rs);
+enum cr_err h_product_patch(struct http_request *rq, struct http_response *rs);
+enum cr_err h_application_create(struct http_request *rq, struct http_response *rs);
+enum cr_err h_application_list(struct http_request *rq, struct http_response *rs);
+enum cr_err h_application_get(struct http_request *rq, struct http_response *rs);
+enum cr_err h_application_action(struct http_request *rq, struct http_response *rs);
+enum cr_err h_application_attach(struct http_request *rq, struct http_response *rs);
+enum cr_err h_application_document(struct http_request *rq, struct http_response *rs);
+enum cr_err h_certificate_lookup(struct http_request *rq, struct http_response *rs);
+enum cr_err h_certificate_get(struct http_request *rq, struct http_response *rs);
+enum cr_err h_certificate_document(struct http_request *rq, struct http_response *rs);
+enum cr_err h_certificate_signature(struct http_request *rq, struct http_response *rs);
+enum cr_err h_certificate_qr(struct http_request *rq, struct http_response *rs);
+enum cr_err h_signing_keys(struct http_request *rq, struct http_response *rs);
+enum cr_err h_signing_key(struct http_request *rq, struct http_response *rs);
+enum cr_err h_registry_certificates(struct http_request *rq, struct http_response *rs);
+enum cr_err h_certificate_status(struct http_request *rq, struct http_response *rs);
+enum cr_err h_legacy_import(struct http_request *rq, struct http_response *rs);
+
 #endif

@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/err.h"
+#include "crypto/crypto.h"
 #include "domain/role.h"
 #include "domain/throttle.h"
 #include "storage/store.h"
@@ -59,6 +60,8 @@ const char *http_header(struct http_request *rq, const char *name);
 /* The server's shared state that handlers may use. */
 const struct config *server_config(struct server *srv);
 struct throttle *server_throttle(struct server *srv);
+/* The SM2 keys that sign certificate documents. */
+struct sm2_keyring *server_keyring(struct server *srv);
 /* Prometheus text of the server's counters, appended to out. */
 enum cr_err server_metrics_text(struct server *srv, struct buf *out);
 

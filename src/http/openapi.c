@@ -41,6 +41,18 @@ static json_t *field_schema_json(const struct field_schema *f)
                         json_object_set_new(s, "uniqueItems", json_true());
                 }
                 break;
+        case FT_INTEGER:
+                json_object_set_new(s, "type", json_string("integer"));
+                json_object_set_new(s, "minimum", json_integer(f->min_chars));
+                json_object_set_new(s, "maximum", json_integer(f->max_chars));
+                break;
+        case FT_ARRAY:
+                json_object_set_new(s, "type", json_string("array"));
+                json_object_set_new(s, "maxItems", json_integer(f->max_chars));
+                break;
+        case FT_OBJECT:
+                json_object_set_new(s, "type", json_string("object"));
+                break;
         }
         json_object_set_new(s, "description", json_string(f->description));
         return s;
@@ -132,6 +144,11 @@ static json_t *operation_json(const struct route *r)
                 json_object_set_new(op, "requestBody",
                                     json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content",
                                               "text/csv", "schema", "type", "string"));
+        else if (r->body == BODY_PDF)
+                json_object_set_new(op, "requestBody",
+                                    json_pack("{s:b, s:{s:{s:{s:s, s:s}}}}", "required", 1,
+                                              "content", "application/pdf", "schema", "type",
+                                              "string", "format", "binary"));
         snprintf(status, sizeof(status), "%d", r->ok_status);
         if (r->response)
                 json_object_set_new(responses, status,

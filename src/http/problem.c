@@ -80,5 +80,7 @@ json_t *problem_json(const struct cr_error *e, int status, const char *instance)
                     json_pack("[{s:s, s:s}]", "field", e->field, "message", e->detail));
         if (e->rows && status < 500)
                 json_object_set_new(p, "rows", json_incref(e->rows));
+        if (e->rule && status < 500)
+                json_object_set_new(p, "rule", json_incref(e->rule));
         return p;
 }

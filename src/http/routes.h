@@ -15,6 +15,9 @@ enum field_type {
         FT_STRING_OR_NULL, /* a JSON string or null */
         FT_ENUM_ARRAY,     /* an array of strings from enum_values */
         FT_ENUM,           /* a string from enum_values */
+        FT_INTEGER,        /* a JSON integer in [min_chars, max_chars] */
+        FT_ARRAY,          /* an array of max_chars items at most; the domain checks the items */
+        FT_OBJECT,         /* an object; the domain checks its members */
 };
 
 struct field_schema {
@@ -31,7 +34,7 @@ struct query_param {
         const char *description;
 };
 
-enum body_kind { BODY_NONE, BODY_JSON, BODY_CSV };
+enum body_kind { BODY_NONE, BODY_JSON, BODY_CSV, BODY_PDF };
 
 struct route {
         const char *method;
@@ -53,6 +56,7 @@ extern const size_t routes_len;
 
 #define JSON_BODY_MAX (1024 * 1024)
 #define CSV_BODY_MAX  (16 * 1024 * 1024)
+#define PDF_BODY_MAX  (10 * 1024 * 1024)
 
 /*
  * Finds the route for method and path.  Returns it and fills params

@@ -103,6 +103,29 @@ static enum cr_err check_field(const struct field_schema *f, json_t *v, struct c
                                                i);
                 }
                 return CR_OK;
+        case FT_INTEGER:
+                if (!json_is_integer(v))
+                        return cr_fail(e, CR_EINVAL, "wrong_type", f->name,
+                                       "%s must be a whole number, not %s", f->name,
+                                       json_type_name(v));
+                if (json_integer_value(v) < f->min_chars || json_integer_value(v) > f->max_chars)
+                        return cr_fail(e, CR_EINVAL, "invalid_value", f->name,
+                                       "%s must be from %ld to %ld", f->name, f->min_chars,
+                                       f->max_chars);
+                return CR_OK;
+        case FT_ARRAY:
+                if (!json_is_array(v))
+                        return cr_fail(e, CR_EINVAL, "wrong_type", f->name,
+                                       "%s must be an array, not %s", f->name, json_type_name(v));
+                if ((long)json_array_size(v) > f->max_chars)
+                        return cr_fail(e, CR_EINVAL, "too_long", f->name,
+                                       "%s may hold at most %ld items", f->name, f->max_chars);
+                return CR_OK;
+        case FT_OBJECT:
+                if (!json_is_object(v))
+                        return cr_fail(e, CR_EINVAL, "wrong_type", f->name,
+                                       "%s must be an object, not %s", f->name, json_type_name(v));
+                return CR_OK;
         }
         return cr_fail(e, CR_EINTERNAL, "internal", f->name, "unknown field type");
 }

@@ -21,6 +21,7 @@
 #include "core/parse.h"
 #include "core/timeutil.h"
 #include "domain/auth_service.h"
+#include "domain/licensing.h"
 #include "domain/user.h"
 #include "http/metrics.h"
 #include "http/problem.h"
@@ -38,6 +39,8 @@ struct server {
         struct throttle *throttle;
         struct metrics *metrics;
         struct MHD_Daemon *daemon;
+        struct sm2_keyring *keyring;
+        char public_url[512];
         int port;
 };
 
@@ -56,6 +59,11 @@ struct request_state {
 const struct config *server_config(struct server *srv)
 {
         return &srv->cfg;
+}
+
+struct sm2_keyring *server_keyring(struct server *srv)
+{
+        return srv->keyring;
 }
 
 struct throttle *server_throttle(struct server *srv)
@@ -203,6 +211,14 @@ static enum cr_err read_body(struct http_request *rq, struct request_state *st)
                 if (!ctype || strncmp(ctype, "text/csv", 8) != 0)
                         return cr_fail(&rq->err, CR_EINVAL, "unsupported_media_type", NULL,
                                        "send the file as Content-Type: text/csv");
+                rq->raw = st->body.data ? st->body.data : "";
+                rq->raw_len = st->body.len;
+                return CR_OK;
+        }
+        if (r->body == BODY_PDF) {
+                if (!ctype || strncmp(ctype, "application/pdf", 15) != 0)
+                        return cr_fail(&rq->err, CR_EINVAL, "unsupported_media_type", NULL,
+                                       "send the document as Content-Type: application/pdf");
                 rq->raw = st->body.data ? st->body.data : "";
                 rq->raw_len = st->body.len;
                 return CR_OK;
@@ -458,7 +474,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 st->started = time_monotonic_ms();
                 st->route = router_match(match_method, url, st->params, &st->path_known, st->allow,
                                          sizeof(st->allow));
-                max = st->route && st->route->body == BODY_CSV ? CSV_BODY_MAX : JSON_BODY_MAX;
+                max = !st->route                     ? JSON_BODY_MAX
+                      : st->route->body == BODY_CSV ? CSV_BODY_MAX
+                      : st->route->body == BODY_PDF ? PDF_BODY_MAX
+                                                    : JSON_BODY_MAX;
                 buf_init(&st->body, max);
                 length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -575,6 +594,16 @@ enum cr_err server_start(const struct config *cfg, struct server **out, struct c
                 err = cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
                 goto fail;
         }
+        {
+                char dir[1100];
+                config_key_dir(cfg, dir, sizeof(dir));
+                err = sm2_keyring_open(dir, &srv->keyring, e);
+                if (err)
+                        goto fail;
+                /* Certificates name the public lookup address that their QR codes link to. */
+                config_public_url(cfg, srv->public_url, sizeof(srv->public_url));
+                certificate_lookup_base = srv->public_url;
+        }
         /* One connection for each worker thread, so no request waits for another's. */
         err = store_pool_open(cfg->db, (int)cfg->threads, &srv->pool, e);
         if (err)
@@ -613,5 +642,6 @@ void server_stop(struct server *srv)
         store_pool_close(srv->pool);
         throttle_free(srv->throttle);
         metrics_free(srv->metrics);
+        sm2_keyring_close(srv->keyring);
         free(srv);
 }

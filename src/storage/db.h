@@ -7,6 +7,7 @@
 #ifndef CR_DB_H
 #define CR_DB_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -39,6 +40,8 @@ void db_done(struct db_stmt *st);
 /* Binds parameter $n; a NULL text binds SQL NULL. */
 void db_bind_text(struct db_stmt *st, int n, const char *text);
 void db_bind_int(struct db_stmt *st, int n, int64_t v);
+/* Binds bytes (copied) as a BLOB. */
+void db_bind_blob(struct db_stmt *st, int n, const void *data, size_t len);
 
 /*
  * Steps the statement: DB_ROW, DB_DONE, or DB_ERROR with e set (a violated
@@ -51,6 +54,14 @@ int db_step(struct db_stmt *st, struct cr_error *e);
 const char *db_col_text(struct db_stmt *st, int i);
 int64_t db_col_int(struct db_stmt *st, int i);
 int db_col_is_null(struct db_stmt *st, int i);
+/* A BLOB column's bytes (valid until the next step) and their length. */
+const void *db_col_blob(struct db_stmt *st, int i, size_t *len);
+
+enum db_type { DB_T_NULL, DB_T_INT, DB_T_TEXT, DB_T_OTHER };
+/* The number of columns of the result, a column's name and its value's type in this row. */
+int db_col_count(struct db_stmt *st);
+const char *db_col_name(struct db_stmt *st, int i);
+enum db_type db_col_type(struct db_stmt *st, int i);
 
 int64_t db_last_insert_id(struct db *db);
 int64_t db_changes(struct db *db);

@@ -12,7 +12,7 @@
 #include "core/buf.h"
 #include "core/banned.h"
 
-#define STMT_CACHE_SIZE 96
+#define STMT_CACHE_SIZE 192
 #define BUSY_TIMEOUT_MS 10000
 
 struct db_stmt {
@@ -180,6 +180,14 @@ void db_bind_int(struct db_stmt *st, int n, int64_t v)
                 sqlite3_bind_int64(st->st, i, v);
 }
 
+void db_bind_blob(struct db_stmt *st, int n, const void *data, size_t len)
+{
+        int i = param_index(st, n);
+
+        if (i)
+                sqlite3_bind_blob64(st->st, i, data, len, SQLITE_TRANSIENT);
+}
+
 int db_step(struct db_stmt *st, struct cr_error *e)
 {
         int rc = sqlite3_step(st->st);
@@ -207,6 +215,38 @@ int64_t db_col_int(struct db_stmt *st, int i)
 int db_col_is_null(struct db_stmt *st, int i)
 {
         return sqlite3_column_type(st->st, i) == SQLITE_NULL;
+}
+
+const void *db_col_blob(struct db_stmt *st, int i, size_t *len)
+{
+        const void *p = sqlite3_column_blob(st->st, i);
+
+        *len = (size_t)sqlite3_column_bytes(st->st, i);
+        return p;
+}
+
+int db_col_count(struct db_stmt *st)
+{
+        return sqlite3_column_count(st->st);
+}
+
+const char *db_col_name(struct db_stmt *st, int i)
+{
+        return sqlite3_column_name(st->st, i);
+}
+
+enum db_type db_col_type(struct db_stmt *st, int i)
+{
+        switch (sqlite3_column_type(st->st, i)) {
+        case SQLITE_NULL:
+                return DB_T_NULL;
+        case SQLITE_INTEGER:
+                return DB_T_INT;
+        case SQLITE_TEXT:
+                return DB_T_TEXT;
+        default:
+                return DB_T_OTHER;
+        }
 }
 
 int64_t db_last_insert_id(struct db *db)

@@ -27,6 +27,16 @@ static inline enum cr_err db_run(struct db_stmt *st, struct cr_error *e)
         return err;
 }
 
+/*
+ * The current row as a JSON object keyed by column name: integers, text and
+ * NULL as themselves.  A column named "x:json" holds JSON text and becomes
+ * the parsed value under "x".  Returns NULL when out of memory.
+ */
+json_t *repo_row_json(struct db_stmt *st);
+
+/* Runs a query that returns rows and appends each as repo_row_json to arr. */
+enum cr_err repo_rows_json(struct db_stmt *st, json_t *arr, struct cr_error *e);
+
 /* Brings the schema up to the newest version, each step in its own transaction. */
 enum cr_err migrate_apply(struct db *db, struct cr_error *e);
 /* The newest version migrate_apply knows. */
