@@ -2,6 +2,7 @@
 #ifndef CR_CLI_H
 #define CR_CLI_H
 
+#include "core/buf.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "storage/store.h"
@@ -42,6 +43,12 @@ int cli_report(struct cr_error *e);
 /* Reads one line (a password) from stdin, without the line end. Returns 0 or -1. */
 int cli_read_line(char *buf, size_t size);
 
+/*
+ * Reads a whole file of at most max bytes into out (which it initialises;
+ * the caller releases it).  Prints why not and returns EXIT_FAILED on failure.
+ */
+int cli_read_file(const char *path, size_t max, struct buf *out);
+
 /* Prints a JSON value to stdout, indented. Releases it. */
 void cli_print_json(json_t *v);
 
@@ -52,5 +59,6 @@ int cmd_enterprise(struct cli *c);
 int cmd_demo(struct cli *c);
 int cmd_backup(struct cli *c);
 int cmd_restore(struct cli *c);
+int cmd_calendar(struct cli *c);
 
 #endif

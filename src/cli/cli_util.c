@@ -1,6 +1,7 @@
 /* Option parsing, error reporting and store opening shared by the subcommands. */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -107,4 +108,31 @@ void cli_print_json(json_t *v)
         json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         fputc('\n', stdout);
         json_decref(v);
+}
+
+int cli_read_file(const char *path, size_t max, struct buf *out)
+{
+        char chunk[65536];
+        size_t n;
+        FILE *f = fopen(path, "rb");
+        int rc = EXIT_OK;
+
+        buf_init(out, max);
+        if (!f) {
+                fprintf(stderr, "cryptoreg: cannot open %s: %s\n", path, strerror(errno));
+                return EXIT_FAILED;
+        }
+        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+                if (buf_append(out, chunk, n)) {
+                        fprintf(stderr, "cryptoreg: %s is larger than %zu bytes\n", path, max);
+                        rc = EXIT_FAILED;
+                        break;
+                }
+        }
+        if (ferror(f)) {
+                fprintf(stderr, "cryptoreg: cannot read %s: %s\n", path, strerror(errno));
+                rc = EXIT_FAILED;
+        }
+        fclose(f);
+        return rc;
 }

@@ -90,10 +90,7 @@ static int ent_import(struct cli *c, struct store **sp, int argc, char **argv)
         struct cr_error e = CR_ERROR_INIT;
         struct caller cli;
         struct buf data;
-        char chunk[65536];
         long imported = 0;
-        size_t n;
-        FILE *f;
         int npos, rc = cli_parse(argc, argv, NULL, pos, 1, &npos, usage);
 
         if (rc)
@@ -107,21 +104,9 @@ static int ent_import(struct cli *c, struct store **sp, int argc, char **argv)
                 fprintf(stderr, "cryptoreg enterprise import: give one CSV file\n");
                 return EXIT_USAGE;
         }
-        f = fopen(pos[0], "rb");
-        if (!f) {
-                fprintf(stderr, "cryptoreg: cannot open %s: %s\n", pos[0], strerror(errno));
-                return EXIT_FAILED;
-        }
-        buf_init(&data, CLI_IMPORT_MAX);
-        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-                if (buf_append(&data, chunk, n)) {
-                        fprintf(stderr, "cryptoreg: %s is larger than %u bytes\n", pos[0],
-                                CLI_IMPORT_MAX);
-                        rc = EXIT_FAILED;
-                        break;
-                }
-        }
-        fclose(f);
+        rc = cli_read_file(pos[0], CLI_IMPORT_MAX, &data);
+        if (rc)
+                return rc;
         caller_for_cli(&cli);
         if (!rc &&
             enterprise_import_csv(s, &cli, data.data ? data.data : "", data.len, &imported, &e))

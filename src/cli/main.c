@@ -21,6 +21,7 @@ static const char usage[] =
     "  serve       serve the API and the web front end\n"
     "  user        add, list, disable users; reset passwords\n"
     "  enterprise  add, import, show, list enterprises\n"
+    "  calendar    list, show, load the legal working-day calendar; compute a deadline\n"
     "  demo        load demo data into an empty registry and print the demo logins\n"
     "  backup      online backup of the database, verified\n"
     "  restore     verified restore of a backup\n"
@@ -44,10 +45,11 @@ static const struct {
         const char *name;
         int (*run)(struct cli *c);
 } commands[] = {
-    {"init", cmd_init},       {"serve", cmd_serve},
-    {"user", cmd_user},       {"enterprise", cmd_enterprise},
-    {"demo", cmd_demo},       {"backup", cmd_backup},
-    {"restore", cmd_restore}, {"version", cmd_version},
+    {"init", cmd_init},         {"serve", cmd_serve},
+    {"user", cmd_user},         {"enterprise", cmd_enterprise},
+    {"demo", cmd_demo},         {"backup", cmd_backup},
+    {"restore", cmd_restore},   {"version", cmd_version},
+    {"calendar", cmd_calendar},
 };
 
 int main(int argc, char **argv)
