@@ -95,5 +95,26 @@ check "demo on empty" 0 "$BIN" --db d.db demo --enterprises 40
 contains "demo logins printed" out.txt "officer.sz"
 [ "$(stat -c %a d.db.demo-logins.txt)" = 600 ] && passed=$((passed+1)) || { failed=$((failed+1)); echo "FAIL logins file not 0600"; }
 
+# The legal calendar: shipped years, deadlines, loading a year from a file.
+check "calendar list" 0 "$BIN" --db a.db calendar list
+contains "shipped years listed" out.txt "国办发明电"
+check "deadline across Spring Festival 2025" 0 "$BIN" --db a.db calendar deadline 2025-01-20 20
+contains "deadline is 2025-02-21" out.txt "2025-02-21"
+# A year far ahead, so that shipping next year's table does not change the test.
+check "deadline into an unloaded year fails" 1 "$BIN" --db a.db calendar deadline 2035-06-01 5
+contains "the missing year is named" err.txt "2035"
+printf 'year,2035\nsource,"test"\ndate,kind,name\n2035-01-01,workday,Monday\n2035-02-30,holiday,no such day\n' > bad2035.csv
+check "bad calendar file refused" 1 "$BIN" --db a.db calendar load bad2035.csv
+contains "every bad line reported" err.txt "line 5"
+check "bad file loaded nothing" 1 "$BIN" --db a.db calendar show 2035
+# 2035-06-01 is a Friday; with 2035-06-05 a holiday, five working days end on 2035-06-11.
+printf 'year,2035\nsource,"test source"\ndate,kind,name\n2035-06-05,holiday,Test holiday\n' > ok2035.csv
+check "calendar load" 0 "$BIN" --db a.db calendar load ok2035.csv
+check "deadline now computed" 0 "$BIN" --db a.db calendar deadline 2035-06-01 5
+contains "deadline skips the holiday" out.txt "2035-06-11"
+check "calendar show --json" 0 "$BIN" --db a.db calendar show 2035 --json
+contains "source kept" out.txt "test source"
+check "demo key directory is private" 0 test "$(stat -c %a d.db.keys)" = 700
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
