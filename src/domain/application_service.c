@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "domain/enterprise_service.h"
 #include "domain/licensing_util.h"
 #include "domain/rules.h"
@@ -584,7 +585,7 @@ enum cr_err application_act(struct store *s, const struct caller *c, struct sm2_
         struct legal_calendar *cal = malloc(sizeof(*cal));
         json_t *before = NULL, *a = NULL, *after = NULL, *cert = NULL, *view = NULL;
         const char *reason, *to = NULL;
-        char now[21], today[11];
+        char now[21], today[11], to_state[32];
         enum cr_err err;
 
         if (!cal)
@@ -630,6 +631,9 @@ enum cr_err application_act(struct store *s, const struct caller *c, struct sm2_
                 err = apply_effect(s, c, keys, cal, t, a, body, today, now, &to, &cert, e);
         if (err)
                 goto fail;
+        /* `to` may point into the record's own state string, which the next line replaces. */
+        str_copy(to_state, sizeof(to_state), to);
+        to = to_state;
         json_object_set_new(a, "state", json_string(to));
         json_object_set_new(a, "updated_at", json_string(now));
         json_decref(application_deadline(cal, a, today));

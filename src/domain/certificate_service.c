@@ -522,7 +522,7 @@ enum cr_err certificate_import_legacy(struct store *s, const struct caller *c, c
         json_t *rows = json_array(), *seen = json_object();
         char now[21], today[11];
         enum cr_err err = CR_OK;
-        int rc, bad = 0;
+        int rc, bad = 0, header_ok;
         size_t i;
         json_t *cert;
 
@@ -553,7 +553,9 @@ enum cr_err certificate_import_legacy(struct store *s, const struct caller *c, c
                                 bad++;
                         }
         }
-        while (!bad && (rc = csv_read(&r, &rec, e)) > 0) {
+        /* Every row is checked, so that one answer lists every problem in the file. */
+        header_ok = bad == 0;
+        while (header_ok && rc > 0 && (rc = csv_read(&r, &rec, e)) > 0) {
                 json_t *c_row = json_object();
                 int n = check_legacy_row(s, c, &rec, c_row, ent, e);
                 if (!n && json_object_get(seen, rec.field[1])) {
@@ -570,7 +572,7 @@ enum cr_err certificate_import_legacy(struct store *s, const struct caller *c, c
                 json_decref(c_row);
                 bad += n;
         }
-        if (!bad && rc < 0) {
+        if (header_ok && rc < 0) {
                 report(e, r.line, NULL, "%s", e->detail);
                 bad++;
         }

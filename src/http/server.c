@@ -195,6 +195,14 @@ static enum cr_err authenticate(struct http_request *rq, const char *ip)
 }
 
 /* Parses and validates the body the route declares. */
+static int has_required_field(const struct field_schema *fields)
+{
+        for (const struct field_schema *f = fields; f && f->name; f++)
+                if (f->required)
+                        return 1;
+        return 0;
+}
+
 static enum cr_err read_body(struct http_request *rq, struct request_state *st)
 {
         const char *ctype = http_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -222,6 +230,12 @@ static enum cr_err read_body(struct http_request *rq, struct request_state *st)
                 rq->raw = st->body.data ? st->body.data : "";
                 rq->raw_len = st->body.len;
                 return CR_OK;
+        }
+        /* An action whose fields are all optional may be sent without a body. */
+        if (st->body.len == 0 && !ctype && !has_required_field(r->fields)) {
+                rq->body = json_object();
+                return rq->body ? CR_OK
+                                : cr_fail(&rq->err, CR_ENOMEM, "internal", NULL, "out of memory");
         }
         if (!ctype || strncmp(ctype, "application/json", 16) != 0)
                 return cr_fail(&rq->err, CR_EINVAL, "unsupported_media_type", NULL,
@@ -474,7 +488,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 st->started = time_monotonic_ms();
                 st->route = router_match(match_method, url, st->params, &st->path_known, st->allow,
                                          sizeof(st->allow));
-                max = !st->route                     ? JSON_BODY_MAX
+                max = !st->route                    ? JSON_BODY_MAX
                       : st->route->body == BODY_CSV ? CSV_BODY_MAX
                       : st->route->body == BODY_PDF ? PDF_BODY_MAX
                                                     : JSON_BODY_MAX;
