@@ -614,9 +614,19 @@ enum cr_err application_act(struct store *s, const struct caller *c, struct sm2_
                 goto fail;
         }
         if (!allowed_from(t, jstr(before, "state"))) {
+                /* Name both ends: where the application is, and where the action would take it. */
+                const char *outcome = json_string_value(json_object_get(body, "outcome"));
+                const char *target = t->to                                      ? t->to
+                                     : strcmp(action, "decide") == 0 && outcome ? outcome
+                                     : strcmp(action, "decide") == 0 ? "approved or refused"
+                                                                     : "the same state";
+                char from[96] = "";
+                for (size_t i = 0; i < 5 && t->from[i]; i++)
+                        snprintf(from + strlen(from), sizeof(from) - strlen(from), "%s%s",
+                                 i ? " or " : "", t->from[i]);
                 err = cr_fail(e, CR_ECONFLICT, "invalid_transition", NULL,
-                              "cannot %s application %s: it is %s", action, number,
-                              jstr(before, "state"));
+                              "cannot %s application %s: it is %s, and %s leads from %s to %s",
+                              action, number, jstr(before, "state"), action, from, target);
                 goto fail;
         }
         if (t->reason_required || body) {

@@ -404,7 +404,7 @@ enum cr_err calendar_deadline(const struct legal_calendar *cal, day_t start, int
          */
         while (counted < n) {
                 day_t last, open_from;
-                int working;
+                int working = 0;
 
                 d++;
                 if (stopped_at(stops, nstops, d, &last, &open_from)) {
@@ -442,7 +442,7 @@ enum cr_err calendar_working_days_used(const struct legal_calendar *cal, day_t s
         /* An open stop needs no special case: its days up to `until` are skipped like any other. */
         for (day_t d = start; d < until;) {
                 day_t last, open_from;
-                int working;
+                int working = 0;
 
                 d++;
                 if (stopped_at(stops, nstops, d, &last, &open_from)) {
@@ -463,7 +463,7 @@ enum cr_err calendar_roll_forward(const struct legal_calendar *cal, day_t d, day
 {
         /* Ends at the first working day or at the first year without a table. */
         for (;;) {
-                int working;
+                int working = 0;
                 enum cr_err err = calendar_is_working_day(cal, d, &working, e);
 
                 if (err)

@@ -61,12 +61,16 @@ enum cr_err product_check_algorithms(const json_t *algs, struct cr_error *e)
                                                spec->key_bits[0],
                                                spec->key_bits[1] ? " or 256" : "");
                 }
-                for (j = 0; j < i; j++)
+                /* An algorithm appears once per key length; an absent key length counts as null. */
+                for (j = 0; j < i; j++) {
+                        const json_t *prev = json_object_get(json_array_get(algs, j), "key_bits");
+                        if (!prev)
+                                prev = json_null();
                         if (strcmp(jstr(json_array_get(algs, j), "name"), spec->name) == 0 &&
-                            json_equal(json_object_get(json_array_get(algs, j), "key_bits"),
-                                       bits ? bits : json_null()))
+                            json_equal((json_t *)prev, bits ? (json_t *)bits : json_null()))
                                 return cr_fail(e, CR_EINVAL, "invalid_value", "algorithms",
                                                "%s is listed twice", spec->name);
+                }
         }
         return CR_OK;
 }

@@ -96,7 +96,7 @@ static enum cr_err path_year(struct http_request *rq, int *year)
 
 enum cr_err h_calendar_year(struct http_request *rq, struct http_response *rs)
 {
-        int year;
+        int year = 0;
         enum cr_err err = path_year(rq, &year);
 
         return err ? err : calendar_year_json(rq->store, year, &rs->json, &rq->err);
@@ -104,7 +104,7 @@ enum cr_err h_calendar_year(struct http_request *rq, struct http_response *rs)
 
 enum cr_err h_calendar_put(struct http_request *rq, struct http_response *rs)
 {
-        int year;
+        int year = 0;
         enum cr_err err = path_year(rq, &year);
 
         return err ? err

@@ -1,7 +1,7 @@
 // api.js: the one place that talks HTTP to the cryptoreg API (docs/api.md).
 // It sends JSON, adds the X-CSRF-Token header to every unsafe method, and
 // turns every non-2xx answer into an ApiError carrying the RFC 9457 problem
-// (code, detail, per-field errors, CSV rows).
+// (code, detail, per-field errors, CSV rows, and the rule a refusal follows).
 
 import { t } from './i18n.js';
 
@@ -22,6 +22,8 @@ export class ApiError extends Error {
     this.detail = p.detail || p.title || (status === 0 ? t('common.network_error') : `HTTP ${status}`);
     this.errors = Array.isArray(p.errors) ? p.errors : [];
     this.rows = Array.isArray(p.rows) ? p.rows : [];
+    // A refusal that follows a rule carries it (docs/api.md, issue 3).
+    this.rule = p.rule && typeof p.rule === 'object' ? p.rule : null;
   }
 }
 
@@ -31,7 +33,7 @@ export function onUnauthenticated(fn) { unauthenticatedListeners.add(fn); }
 
 // api('GET', '/api/v1/bureaus') -> parsed JSON, or null for 204.
 // opts.json: a value to send as JSON; opts.body + opts.contentType: a raw
-// body (CSV import); opts.quiet401: do not tell the 401 listeners.
+// body (CSV import, a PDF File); opts.quiet401: do not tell the 401 listeners.
 export async function api(method, path, opts = {}) {
   const headers = { Accept: 'application/json' };
   let body;

@@ -1,7 +1,9 @@
 // console.js: the signed-in console (web/console/index.html). Owns the
 // session (login, the in-memory CSRF token, logout), the role-dependent menu
-// and the hash router (#/enterprises, #/enterprises/USCC, #/users, #/audit,
-// #/tokens, #/import). Each page lives in js/views/ and renders into #view.
+// and the hash router (#/enterprises, #/enterprises/USCC, #/products,
+// #/applications, #/overdue, #/certificates, #/import, #/users, #/audit,
+// #/calendar, #/rules, #/tokens). Each page lives in js/views/ and renders
+// into #view.
 
 import { t, applyI18n, bindLangSelect, onLangChange, userRoleName, bureauName } from './i18n.js';
 import { api, setCsrfToken, onUnauthenticated, bureauMap } from './api.js';
@@ -11,6 +13,11 @@ import * as users from './views/users.js';
 import * as audit from './views/audit.js';
 import * as tokens from './views/tokens.js';
 import * as importer from './views/import.js';
+import * as products from './views/products.js';
+import * as applications from './views/applications.js';
+import * as certificates from './views/certificates.js';
+import * as calendar from './views/calendar.js';
+import * as rules from './views/rules.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -23,10 +30,16 @@ const ALL = [ADMIN, OFFICER, INSPECTOR, ENTERPRISE];
 // The menu, in order, and which roles see each item. A route not in the
 // menu (detail, new) names the menu item it belongs to.
 const MENU = [
-  { path: 'enterprises', key: 'console.menu.enterprises', roles: ALL },
+  { path: 'enterprises', key: 'console.menu.enterprises', ownKey: 'console.menu.own_enterprise', roles: ALL },
+  { path: 'products', key: 'console.menu.products', ownKey: 'console.menu.own_products', roles: ALL },
+  { path: 'applications', key: 'console.menu.applications', ownKey: 'console.menu.own_applications', roles: ALL },
+  { path: 'overdue', key: 'console.menu.overdue', roles: [ADMIN, OFFICER] },
+  { path: 'certificates', key: 'console.menu.certificates', ownKey: 'console.menu.own_certificates', roles: ALL },
   { path: 'import', key: 'console.menu.import', roles: [ADMIN, OFFICER] },
   { path: 'users', key: 'console.menu.users', roles: [ADMIN, OFFICER] },
   { path: 'audit', key: 'console.menu.audit', roles: [ADMIN, OFFICER] },
+  { path: 'calendar', key: 'console.menu.calendar', roles: [ADMIN, OFFICER, INSPECTOR] },
+  { path: 'rules', key: 'console.menu.rules', roles: ALL },
   { path: 'tokens', key: 'console.menu.tokens', roles: ALL },
 ];
 
@@ -52,7 +65,7 @@ export function navigate(hash) {
 export function flash(text, kind = 'success') { flashMessage = [text, kind]; }
 
 function menuLabel(item) {
-  if (item.path === 'enterprises' && session.user?.role === ENTERPRISE) return t('console.menu.own_enterprise');
+  if (item.ownKey && session.user?.role === ENTERPRISE) return t(item.ownKey);
   return t(item.key);
 }
 
@@ -147,6 +160,24 @@ const VIEWS = {
   audit: { roles: [ADMIN, OFFICER], render: (ctx, r) => audit.render(ctx, r.params) },
   tokens: { roles: ALL, render: (ctx) => tokens.render(ctx) },
   import: { roles: [ADMIN, OFFICER], render: (ctx) => importer.render(ctx) },
+  products: {
+    roles: ALL,
+    allow: (r, role) => r.id !== 'new' || role !== INSPECTOR,
+    render: (ctx, r) => (r.id === 'new' ? products.renderCreate(ctx, r.params) : r.id ? products.renderDetail(ctx, r.id) : products.renderList(ctx, r.params)),
+  },
+  applications: {
+    roles: ALL,
+    allow: (r, role) => r.id !== 'new' || role === ENTERPRISE,
+    render: (ctx, r) => (r.id === 'new' ? applications.renderNew(ctx, r.params) : r.id ? applications.renderDetail(ctx, r.id) : applications.renderList(ctx, r.params)),
+  },
+  overdue: { roles: [ADMIN, OFFICER], render: (ctx, r) => applications.renderList(ctx, r.params, { overdueOnly: true }) },
+  certificates: {
+    roles: ALL,
+    allow: (r, role) => r.id !== 'import' || [ADMIN, OFFICER].includes(role),
+    render: (ctx, r) => (r.id === 'import' ? certificates.renderImport(ctx) : r.id ? certificates.renderDetail(ctx, r.id) : certificates.renderList(ctx, r.params)),
+  },
+  calendar: { roles: [ADMIN, OFFICER, INSPECTOR], render: (ctx, r) => calendar.render(ctx, r.id) },
+  rules: { roles: ALL, render: (ctx, r) => rules.render(ctx, r.params) },
 };
 
 async function route({ focus = true } = {}) {
@@ -166,6 +197,7 @@ async function route({ focus = true } = {}) {
   if (!spec) {
     renderMessagePage('error.not_found_heading', 'error.not_found');
   } else if (!spec.roles.includes(session.user.role) ||
+             (spec.allow && !spec.allow(r, session.user.role)) ||
              (r.section === 'enterprises' && r.id === 'new' && ![ADMIN, OFFICER].includes(session.user.role))) {
     renderMessagePage('error.forbidden_heading', 'error.forbidden');
   } else {

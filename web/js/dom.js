@@ -33,6 +33,14 @@ function append(el, children) {
   }
 }
 
+// Replaces el's children like h() builds them: null, undefined and false are
+// skipped and arrays flatten (Element.replaceChildren would print "null").
+export function replace(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
 // Text for a possibly empty value: an em dash stands for "nothing".
 export function show(v) {
   return v === null || v === undefined || v === '' ? t('common.none') : String(v);
@@ -99,7 +107,7 @@ export function showProblem(form, err) {
   const lines = [];
   let first = null;
   for (const fe of err.errors || []) {
-    const name = String(fe.field || '').split(/[.[]/)[0];
+    const name = controlName(form, String(fe.field || ''));
     const field = name ? form.querySelector(`[name="${CSS.escape(name)}"]`) : null;
     const label = name ? t(`field.${name}`) : '';
     const labelText = label === `field.${name}` ? name : label;
@@ -128,6 +136,17 @@ export function showProblem(form, err) {
   }
   if (first) first.focus();
   return lines.length ? `${intro} ${lines.join('；')}` : detail;
+}
+
+// The form control a problem's field path names: the whole path, else its
+// first part ("algorithms" for "algorithms[2].key_bits"), else its last part
+// ("contact_name" for "form.contact_name"); the first part when none exists.
+function controlName(form, path) {
+  const parts = path.split(/[.[\]]/).filter(Boolean);
+  for (const n of [path, parts[0], parts[parts.length - 1]]) {
+    if (n && form.querySelector(`[name="${CSS.escape(n)}"]`)) return n;
+  }
+  return parts[0] || '';
 }
 
 export function clearProblem(form) {
@@ -187,4 +206,51 @@ export async function busy(form, fn) {
     for (const b of buttons) b.disabled = false;
     form.removeAttribute('aria-busy');
   }
+}
+
+// A modal <dialog> holding a form, for an action that needs a reason or a
+// confirmation. fields: nodes to put in the form. onSubmit(form) runs the
+// action; when it throws, the problem is shown inside the dialog next to its
+// fields and the dialog stays open. Escape and the cancel button close it,
+// and focus returns to the control that opened it when that still exists.
+// After a successful submit the dialog closes and then afterSuccess() runs
+// (focus can move outside a modal dialog only once it is closed).
+export function formDialog({ id, title, intro, fields, submitLabel, danger = false, onSubmit, afterSuccess }) {
+  let succeeded = false;
+  const opener = document.activeElement;
+  const cancel = h('button', { type: 'button', class: 'btn' }, t('common.cancel'));
+  const form = h('form', { id, novalidate: true },
+    formErrors(),
+    intro ? h('p', { class: 'hint' }, intro) : null,
+    fields,
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: danger ? 'btn primary danger-fill' : 'btn primary' }, submitLabel),
+      cancel));
+  const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': `${id}-title` },
+    h('h2', { id: `${id}-title` }, title), form);
+  cancel.addEventListener('click', () => dlg.close());
+  dlg.addEventListener('close', () => {
+    dlg.remove();
+    if (succeeded && afterSuccess) afterSuccess();
+    else if (opener && opener.isConnected && typeof opener.focus === 'function') opener.focus();
+  });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearProblem(form);
+    await busy(form, async () => {
+      try {
+        await onSubmit(form);
+        succeeded = true;
+        dlg.close();
+      } catch (err) {
+        if (err.status === 401) { dlg.close(); return; }
+        announce(showProblem(form, err), 'error');
+      }
+    });
+  });
+  document.body.append(dlg);
+  dlg.showModal();
+  const first = form.querySelector('input:not([type=hidden]), select, textarea') || form.querySelector('button[type=submit]');
+  if (first) first.focus();
+  return dlg;
 }

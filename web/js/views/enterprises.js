@@ -6,7 +6,7 @@
 
 import { t, bureauName, enterpriseRoleName, ENTERPRISE_ROLES } from '../i18n.js';
 import { api, query, looksLikeUscc } from '../api.js';
-import { h, show, time, table, tableRow, dl, field, formErrors, showProblem, clearProblem, busy, announce } from '../dom.js';
+import { h, replace, show, time, table, tableRow, dl, field, formErrors, showProblem, clearProblem, busy, announce } from '../dom.js';
 
 const CONTACT_FIELDS = ['contact_name', 'contact_phone', 'contact_email', 'address'];
 const MANAGER_FIELDS = ['name_zh', 'name_en', 'roles', 'address', 'legal_representative', 'contact_name', 'contact_phone', 'contact_email'];
@@ -57,7 +57,7 @@ export async function renderList(ctx, params) {
       h('div', { class: 'field' }, h('span', { class: 'label-spacer', 'aria-hidden': 'true' }, '\u00a0'),
         h('button', { type: 'submit', class: 'btn primary' }, t('common.search')))));
 
-  ctx.view.replaceChildren(
+  replace(ctx.view,
     h('div', { class: 'page-head' },
       h('h1', null, t(own ? 'ent.own_heading' : 'ent.list_heading')),
       ctx.canManage ? h('div', { class: 'actions' },
@@ -207,7 +207,7 @@ export async function renderDetail(ctx, uscc) {
   const refresh = (next) => {
     e = next;
     fieldsBox.replaceChildren(fieldsBox.firstChild, detailFields(ctx, e));
-    heading.replaceChildren(e.name_zh, e.name_en ? h('span', { class: 'sub', lang: 'en' }, e.name_en) : null);
+    replace(heading, e.name_zh, e.name_en ? h('span', { class: 'sub', lang: 'en' }, e.name_en) : null);
   };
 
   if (editable.length) {
