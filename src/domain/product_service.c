@@ -33,11 +33,24 @@ enum cr_err product_check_algorithms(const json_t *algs, struct cr_error *e)
                 const struct algorithm_spec *spec;
                 int ok = 0;
 
-                if (!json_is_object(a) ||
-                    json_object_size(a) > 2 + (json_object_get(a, "standard") != NULL))
+                const char *key;
+                json_t *member;
+
+                if (!json_is_object(a))
                         return cr_fail(e, CR_EINVAL, "invalid_value", "algorithms",
                                        "algorithm %zu must be an object with name and key_bits",
                                        i + 1);
+                json_object_foreach(a, key, member)
+                {
+                        /* "standard" is what /api/v1/reference shows; echoing it back is harmless.
+                         */
+                        if (strcmp(key, "name") && strcmp(key, "key_bits") &&
+                            strcmp(key, "standard"))
+                                return cr_fail(e, CR_EINVAL, "unknown_field", "algorithms",
+                                               "algorithm %zu has an unknown member \"%.40s\"; "
+                                               "only name and key_bits are allowed",
+                                               i + 1, key);
+                }
                 if (!json_is_string(name) || !(spec = algorithm_find(json_string_value(name))))
                         return cr_fail(e, CR_EINVAL, "invalid_value", "algorithms",
                                        "algorithm %zu: name must be one of SM1, SM2, SM3, SM4, "
@@ -217,6 +230,16 @@ enum cr_err product_update(struct store *s, const struct caller *c, int64_t id, 
         if (err)
                 return err;
         err = product_get_scoped(s, c, id, &before, e);
+        if (!err) {
+                /* Type approval binds a model: what was reviewed or certified does not change. */
+                int64_t in_use = 0;
+                err = store_product_applications(s, id, &in_use, e);
+                if (!err && in_use)
+                        err = cr_fail(e, CR_ECONFLICT, "product_in_use", NULL,
+                                      "product %lld has an application under way or a "
+                                      "certificate; register a new model instead of changing it",
+                                      (long long)id);
+        }
         if (!err && c->role == ROLE_INSPECTOR)
                 err = cr_fail(e, CR_EFORBIDDEN, "forbidden", NULL,
                               "inspectors may not change "

@@ -199,6 +199,24 @@ enum cr_err store_product_update(struct store *s, const json_t *p, int64_t expec
         return err;
 }
 
+enum cr_err store_product_applications(struct store *s, int64_t id, int64_t *out,
+                                       struct cr_error *e)
+{
+        static const char sql[] = "SELECT COUNT(*) FROM applications WHERE product_id = $1 AND "
+                                  "state NOT IN ('withdrawn', 'refused')";
+        struct db_stmt *st = db_prepare(s->db, sql, e);
+        int rc;
+
+        if (!st)
+                return e->err;
+        db_bind_int(st, 1, id);
+        rc = db_step(st, e);
+        if (rc == DB_ROW)
+                *out = db_col_int(st, 0);
+        db_done(st);
+        return rc == DB_ROW ? CR_OK : e->err;
+}
+
 /* A LIKE pattern matching q anywhere, with %, _ and the escape itself escaped. */
 static enum cr_err like_pattern(struct buf *b, const char *q)
 {

@@ -147,6 +147,9 @@ enum cr_err store_product_insert(struct store *s, int64_t enterprise_id, const j
 enum cr_err store_product_get(struct store *s, int64_t id, json_t **out, struct cr_error *e);
 enum cr_err store_product_update(struct store *s, const json_t *p, int64_t expected_version,
                                  struct cr_error *e);
+/* How many applications for the product are not withdrawn or refused. */
+enum cr_err store_product_applications(struct store *s, int64_t id, int64_t *out,
+                                       struct cr_error *e);
 enum cr_err store_product_list(struct store *s, const struct record_query *q, json_t *out,
                                struct cr_error *e);
 
