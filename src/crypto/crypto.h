@@ -13,6 +13,7 @@
 #define PASSWORD_HASH_MAX 128 /* room for libsodium's encoded argon2id string */
 #define SM3_LEN           32
 #define SM3_HEX_LEN       65
+#define SHA256_LEN        32
 
 /* Checks that the libraries work and initialises libsodium; call once at start. */
 enum cr_err crypto_init(struct cr_error *e);
@@ -34,6 +35,8 @@ unsigned random_uniform(unsigned upper);
 /* SM3 (GB/T 32905-2016) of data, as raw bytes or lower-case hex. */
 enum cr_err sm3_digest(const void *data, size_t len, unsigned char out[SM3_LEN]);
 enum cr_err sm3_hex(const void *data, size_t len, char out[SM3_HEX_LEN]);
+/* SHA-256 (FIPS 180-4) of data: the hash of the published transparency-log test vectors. */
+enum cr_err sha256_digest(const void *data, size_t len, unsigned char out[SHA256_LEN]);
 
 /*
  * SM2 signing keys (GB/T 32918), one per name (an issuing bureau's code),
