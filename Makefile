@@ -34,6 +34,7 @@ test: build
 bench:
 	scripts/deps.sh bench
 	bench/enterprise-lookup.sh
+	bench/certificate-lookup.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

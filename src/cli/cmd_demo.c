@@ -91,7 +91,8 @@ int cmd_demo(struct cli *c)
                 }
         }
         if (demo_load(s, (long)n, logins, &nlogins, &e) || demo_licensing_load(s, keys, &e) ||
-            (ncerts && demo_certificates(s, keys, (long)ncerts, (long)n, &e))) {
+            (ncerts && demo_certificates(s, keys, (long)ncerts, (long)n, &e)) ||
+            store_optimize(s, &e)) {
                 rc = cli_report(&e);
                 goto out;
         }

@@ -21,8 +21,10 @@
 #include "core/parse.h"
 #include "core/timeutil.h"
 #include "domain/auth_service.h"
+#include "domain/enterprise_service.h"
 #include "domain/licensing.h"
 #include "domain/user.h"
+#include "http/cache.h"
 #include "http/metrics.h"
 #include "http/problem.h"
 #include "http/routes.h"
@@ -40,6 +42,7 @@ struct server {
         struct metrics *metrics;
         struct MHD_Daemon *daemon;
         struct sm2_keyring *keyring;
+        struct resp_cache *cache;
         char public_url[512];
         int port;
 };
@@ -385,6 +388,54 @@ static void log_request(struct server *srv, const char *method, const char *url,
         log_request_line(method, url, status, ms, user, ip);
 }
 
+static enum MHD_Result add_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+        struct buf *b = cls;
+
+        (void)kind;
+        /* Length prefixes keep "q=a&b=c" and q="a&b=c" apart. */
+        if (buf_printf(b, "%zu:%s%zu:%s", strlen(key), key, value ? strlen(value) : 0,
+                       value ? value : "") != CR_OK)
+                return MHD_NO;
+        return MHD_YES;
+}
+
+/*
+ * The cache key of a public answer: the Beijing date (answers such as a
+ * certificate's status depend on it), the path and the query arguments.
+ * Returns 0 when the key does not fit, and the request is then not cached.
+ */
+static int cache_key(struct MHD_Connection *conn, const char *url, struct buf *key)
+{
+        char today[11];
+
+        legal_today(today);
+        if (buf_printf(key, "%s\n%s\n", today, url) != CR_OK)
+                return 0;
+        return MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_query_arg, key) >= 0 &&
+               key->len < key->max;
+}
+
+/* Renders a JSON answer to bytes now, so that it can be cached. */
+static void render_json(struct http_response *rs)
+{
+        char *body;
+
+        if (!rs->json)
+                return;
+        body = json_dumps(rs->json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!body)
+                return;
+        json_decref(rs->json);
+        rs->json = NULL;
+        free(rs->body);
+        rs->body = body;
+        rs->body_len = strlen(body);
+        if (!rs->content_type)
+                rs->content_type = "application/json; charset=utf-8";
+}
+
 static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn, const char *url,
                                 const char *method, struct request_state *st)
 {
@@ -453,7 +504,29 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
         if (!err) {
                 rs.status = st->route->ok_status;
                 rs.public_cache = st->route->public_cache;
-                err = st->route->handler(&rq, &rs);
+                if (rs.public_cache && is_safe_method(method)) {
+                        /* The generation is read before the data, so a change made meanwhile
+                         * can only make the cached copy look older than it is. */
+                        struct buf key;
+                        uint64_t gen = store_generation(rq.store);
+                        buf_init(&key, 4096);
+                        if (!cache_key(conn, url, &key)) {
+                                err = st->route->handler(&rq, &rs);
+                        } else if (!resp_cache_get(srv->cache, key.data, key.len, gen, &rs.body,
+                                                   &rs.body_len, &rs.content_type)) {
+                                err = st->route->handler(&rq, &rs);
+                                if (!err && rs.status == 200) {
+                                        render_json(&rs);
+                                        if (rs.body && rs.content_type)
+                                                resp_cache_put(srv->cache, key.data, key.len, gen,
+                                                               rs.body, rs.body_len,
+                                                               rs.content_type);
+                                }
+                        }
+                        buf_release(&key);
+                } else {
+                        err = st->route->handler(&rq, &rs);
+                }
         }
         if (err)
                 set_problem(&rs, &rq, url);
@@ -604,7 +677,8 @@ enum cr_err server_start(const struct config *cfg, struct server **out, struct c
                 flags |= MHD_USE_IPv6;
         srv->throttle = throttle_new();
         srv->metrics = metrics_new(routes_len);
-        if (!srv->throttle || !srv->metrics) {
+        srv->cache = resp_cache_new();
+        if (!srv->throttle || !srv->metrics || !srv->cache) {
                 err = cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
                 goto fail;
         }
@@ -657,5 +731,6 @@ void server_stop(struct server *srv)
         throttle_free(srv->throttle);
         metrics_free(srv->metrics);
         sm2_keyring_close(srv->keyring);
+        resp_cache_free(srv->cache);
         free(srv);
 }

@@ -628,24 +628,63 @@ static enum cr_err fts_phrase(struct buf *b, const char *q)
         return err ? err : buf_puts(b, "\"");
 }
 
+/* Whether q has the shape of a USCC: 18 digits and capital letters. */
+static int uscc_shaped(const char *q)
+{
+        size_t n = strlen(q);
+
+        if (n != 18)
+                return 0;
+        for (size_t i = 0; i < n; i++)
+                if (!((q[i] >= '0' && q[i] <= '9') || (q[i] >= 'A' && q[i] <= 'Z')))
+                        return 0;
+        return 1;
+}
+
+/*
+ * The lookup tries the cheap exact forms first: a certificate number (unique),
+ * then a holder's USCC, then a model or a holder's name.  Names are matched in
+ * the enterprises' trigram index, which holds each holder once rather than
+ * once per certificate, and certificates are reached through their holder.
+ */
 enum cr_err store_certificate_search(struct store *s, const char *q, int64_t after_id, int limit,
                                      json_t *out, struct cr_error *e)
 {
-        /* Each alternative has its own index, which SQLite's OR optimisation uses in turn. */
+        static const char sql_number[] = CERTIFICATE_SELECT "WHERE c.number = $1 AND c.id > $2";
+        static const char sql_uscc[] =
+            CERTIFICATE_SELECT "WHERE c.holder_uscc = $1 AND c.id > $2 ORDER BY c.id LIMIT $3";
         static const char sql_fts[] =
-            CERTIFICATE_SELECT "WHERE (c.number = $1 OR c.holder_uscc = $1 OR c.product_model = $1 "
-                               "OR c.id IN (SELECT rowid FROM certificates_fts WHERE "
-                               "certificates_fts MATCH $2)) AND c.id > $3 ORDER BY c.id LIMIT $4";
+            CERTIFICATE_SELECT "WHERE (c.product_model = $1 OR c.holder_id IN (SELECT rowid FROM "
+                               "enterprises_fts WHERE enterprises_fts MATCH $4)) AND c.id > $2 "
+                               "ORDER BY c.id LIMIT $3";
         /* Trigram search needs three characters; shorter names are matched with LIKE. */
         static const char sql_like[] =
-            CERTIFICATE_SELECT "WHERE (c.number = $1 OR c.holder_uscc = $1 OR c.product_model = $1 "
-                               "OR c.holder_name LIKE $2 ESCAPE '\\') AND c.id > $3 "
-                               "ORDER BY c.id LIMIT $4";
+            CERTIFICATE_SELECT "WHERE (c.product_model = $1 OR c.holder_id IN (SELECT id FROM "
+                               "enterprises WHERE name_zh LIKE $4 ESCAPE '\\' OR name_en LIKE $4 "
+                               "ESCAPE '\\')) AND c.id > $2 ORDER BY c.id LIMIT $3";
         int long_enough = utf8_count(q, strlen(q)) >= 3;
+        size_t before = json_array_size(out);
         struct buf pattern;
         struct db_stmt *st;
         enum cr_err err;
 
+        st = db_prepare(s->db, sql_number, e);
+        if (!st)
+                return e->err;
+        db_bind_text(st, 1, q);
+        db_bind_int(st, 2, after_id);
+        err = repo_rows_json(st, out, e);
+        if (err || json_array_size(out) > before)
+                return err;
+        if (uscc_shaped(q)) {
+                st = db_prepare(s->db, sql_uscc, e);
+                if (!st)
+                        return e->err;
+                db_bind_text(st, 1, q);
+                db_bind_int(st, 2, after_id);
+                db_bind_int(st, 3, limit);
+                return repo_rows_json(st, out, e);
+        }
         buf_init(&pattern, 1024);
         err = long_enough ? fts_phrase(&pattern, q) : like_pattern(&pattern, q);
         if (err) {
@@ -658,9 +697,9 @@ enum cr_err store_certificate_search(struct store *s, const char *q, int64_t aft
                 return e->err;
         }
         db_bind_text(st, 1, q);
-        db_bind_text(st, 2, pattern.data);
-        db_bind_int(st, 3, after_id);
-        db_bind_int(st, 4, limit);
+        db_bind_int(st, 2, after_id);
+        db_bind_int(st, 3, limit);
+        db_bind_text(st, 4, pattern.data);
         err = repo_rows_json(st, out, e);
         buf_release(&pattern);
         return err;

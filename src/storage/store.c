@@ -2,6 +2,7 @@
 #include "storage/store_int.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "core/banned.h"
@@ -48,9 +49,34 @@ enum cr_err store_begin(struct store *s, struct cr_error *e)
         return db_begin(s->db, e);
 }
 
+/* Bumped by every commit here and by any outside change a connection notices. */
+static _Atomic uint64_t generation = 1;
+
 enum cr_err store_commit(struct store *s, struct cr_error *e)
 {
-        return db_commit(s->db, e);
+        enum cr_err err = db_commit(s->db, e);
+
+        /* Even a failed commit may have changed something; forgetting too much is safe. */
+        atomic_fetch_add(&generation, 1);
+        return err;
+}
+
+uint64_t store_generation(struct store *s)
+{
+        static const char sql[] = "PRAGMA data_version";
+        struct db_stmt *st = db_prepare(s->db, sql, NULL);
+        int64_t v = -1;
+
+        if (st) {
+                if (db_step(st, NULL) == DB_ROW)
+                        v = db_col_int(st, 0);
+                db_done(st);
+        }
+        if (v < 0 || v != s->data_version) {
+                s->data_version = v;
+                atomic_fetch_add(&generation, 1);
+        }
+        return atomic_load(&generation);
 }
 
 void store_rollback(struct store *s)
@@ -133,4 +159,13 @@ void store_pool_close(struct store_pool *p)
         free(p->all);
         free(p->free_list);
         free(p);
+}
+
+enum cr_err store_optimize(struct store *s, struct cr_error *e)
+{
+        return db_exec(s->db,
+                       "INSERT INTO enterprises_fts(enterprises_fts) VALUES ('optimize');"
+                       "INSERT INTO certificates_fts(certificates_fts) VALUES ('optimize');"
+                       "PRAGMA optimize;",
+                       e);
 }

@@ -34,6 +34,15 @@ enum cr_err store_begin(struct store *s, struct cr_error *e);
 enum cr_err store_commit(struct store *s, struct cr_error *e);
 void store_rollback(struct store *s);
 
+/*
+ * A number that changes whenever the database may have changed: after every
+ * commit in this process, and when this connection sees a commit by any
+ * other connection or process.  Read it before reading data, so that
+ * anything derived from that data can be tagged with it and dropped once it
+ * changes (the server's cache of public answers).
+ */
+uint64_t store_generation(struct store *s);
+
 /* A pool of connections for the server's threads. */
 struct store_pool;
 enum cr_err store_pool_open(const char *path, int size, struct store_pool **out,
@@ -209,6 +218,13 @@ enum cr_err store_signing_key_put(struct store *s, const char *key_id, const cha
 enum cr_err store_signing_key_list(struct store *s, json_t *out, struct cr_error *e);
 enum cr_err store_signing_key_get(struct store *s, const char *key_id, json_t **out,
                                   struct cr_error *e);
+
+/*
+ * Tidies the database after a bulk load: merges the full-text indexes'
+ * segments (a fragmented trigram index is several times slower to search)
+ * and lets SQLite refresh its query statistics.
+ */
+enum cr_err store_optimize(struct store *s, struct cr_error *e);
 
 /* Online backup to a file, and verified restore from one (src/storage/backup.c). */
 enum cr_err store_backup(const char *db_path, const char *dest, struct cr_error *e);

@@ -8,6 +8,7 @@
 
 struct store {
         struct db *db;
+        int64_t data_version; /* the last PRAGMA data_version this connection saw */
 };
 
 /* The columns of a user row, from a table aliased u, in the order repo_read_user reads them. */

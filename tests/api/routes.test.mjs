@@ -64,6 +64,9 @@ async function setupLicensing() {
     C: await mkProduct(C['officer.bj'], productInput('朝阳密码机 Chaoyang box', { enterprise_uscc: CHAOYANG })),
     G: await mkProduct(C['officer.gd'], productInput('天河网关 Tianhe gateway', { enterprise_uscc: GUANGZHOU })),
     S: await mkProduct(C.admin, productInput('南山芯片 Nanshan chip', { enterprise_uscc: SHENZHEN })),
+    // Products that never get an application, so they may still be edited (type approval binds a model).
+    HE: await mkProduct(C['ent.haidian'], productInput('海淀编辑卡 Haidian editable card')),
+    GE: await mkProduct(C['officer.gd'], productInput('天河编辑网关 Tianhe editable gateway', { enterprise_uscc: GUANGZHOU })),
   };
   L.appH = (await mkApp('received')).number;
   L.appG = (await mkApp('received', { gz: true })).number;
@@ -1126,39 +1129,50 @@ const MATRIX = [
   },
   { label: 'GET /api/v1/products/{unknown id}', method: 'GET', path: '/api/v1/products/999999', expect: E(401, 404, 404, 404, 404, 404) },
   {
-    route: 'PATCH /api/v1/products/{id}', method: 'PATCH', path: () => `/api/v1/products/${L.products.H.id}`,
+    route: 'PATCH /api/v1/products/{id}', method: 'PATCH', path: () => `/api/v1/products/${L.products.HE.id}`,
     expect: E(401, 200, 200, 404, 403, 200),
     body: (role) => ({ description: `patched by ${role}` }),
     check: async (r, role) => {
       assertJson(r);
       assertProduct(r.body);
-      assert.equal(r.body.id, L.products.H.id);
+      assert.equal(r.body.id, L.products.HE.id);
       assert.equal(r.body.description, `patched by ${role}`);
-      assert.equal(r.body.name, L.products.H.name, 'other fields unchanged');
-      assert.ok(r.body.version > L.products.H.version, 'version bumped');
-      const g = await C.admin.req('GET', `/api/v1/products/${L.products.H.id}`);
+      assert.equal(r.body.name, L.products.HE.name, 'other fields unchanged');
+      assert.ok(r.body.version > L.products.HE.version, 'version bumped');
+      const g = await C.admin.req('GET', `/api/v1/products/${L.products.HE.id}`);
       assert.equal(g.body.description, `patched by ${role}`);
     },
     denied: async (role) => {
-      const g = await C.admin.req('GET', `/api/v1/products/${L.products.H.id}`);
+      const g = await C.admin.req('GET', `/api/v1/products/${L.products.HE.id}`);
       assert.notEqual(g.body.description, `patched by ${role}`);
     },
   },
   {
-    label: 'PATCH /api/v1/products/{id of a Guangzhou product}', method: 'PATCH', path: () => `/api/v1/products/${L.products.G.id}`,
+    label: 'PATCH /api/v1/products/{id of a Guangzhou product}', method: 'PATCH', path: () => `/api/v1/products/${L.products.GE.id}`,
     expect: E(undefined, undefined, 404, 200, undefined, 404),
     body: (role) => ({ model: `GZ-${role.replace(/[^a-z]/g, '')}` }),
     check: (r) => assert.equal(r.body.model, 'GZ-officergd'),
     denied: async (role) => {
-      const g = await C.admin.req('GET', `/api/v1/products/${L.products.G.id}`);
+      const g = await C.admin.req('GET', `/api/v1/products/${L.products.GE.id}`);
       assert.notEqual(g.body.model, `GZ-${role.replace(/[^a-z]/g, '')}`);
     },
   },
   {
-    label: 'PATCH /api/v1/products/{id} with an unknown category', method: 'PATCH', path: () => `/api/v1/products/${L.products.H.id}`,
+    label: 'PATCH /api/v1/products/{id} with an unknown category', method: 'PATCH', path: () => `/api/v1/products/${L.products.HE.id}`,
     expect: E(undefined, 422, undefined, undefined, undefined, 422), code: 'invalid_value', field: 'category',
     body: () => ({ category: 'toaster' }),
-    denied: async () => assert.equal((await C.admin.req('GET', `/api/v1/products/${L.products.H.id}`)).body.category, 'crypto_card'),
+    denied: async () => assert.equal((await C.admin.req('GET', `/api/v1/products/${L.products.HE.id}`)).body.category, 'crypto_card'),
+  },
+
+  {
+    label: 'PATCH /api/v1/products/{id of a product with an application under way}', method: 'PATCH',
+    path: () => `/api/v1/products/${L.products.H.id}`,
+    expect: E(undefined, 409, 409, undefined, undefined, 409), code: 'product_in_use',
+    body: (role) => ({ description: `changed under approval by ${role}` }),
+    denied: async (role) => {
+      const g = await C.admin.req('GET', `/api/v1/products/${L.products.H.id}`);
+      assert.notEqual(g.body.description, `changed under approval by ${role}`);
+    },
   },
 
   {
