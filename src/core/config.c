@@ -20,6 +20,7 @@ void config_defaults(struct config *c)
         c->threads = 4;
         c->session_hours = 12;
         c->log_requests = 1;
+        c->answer_cache = 1;
 }
 
 static enum cr_err set_string(char *dst, size_t size, const char *key, const char *value,
@@ -67,6 +68,13 @@ enum cr_err config_set(struct config *c, const char *key, const char *value, str
                         return cr_fail(e, CR_EINVAL, "invalid_value", key,
                                        "public_url must not end with '/'");
                 return set_string(c->public_url, sizeof(c->public_url), key, value, e);
+        }
+        if (strcmp(key, "answer_cache") == 0) {
+                long v = 0;
+                enum cr_err err = set_long(&v, key, value, 0, 1, e);
+                if (!err)
+                        c->answer_cache = (int)v;
+                return err;
         }
         if (strcmp(key, "log_requests") == 0) {
                 long v = 0;
@@ -144,6 +152,7 @@ enum cr_err config_load_env(struct config *c, struct cr_error *e)
             {"CRYPTOREG_THREADS", "threads"},
             {"CRYPTOREG_SESSION_HOURS", "session_hours"},
             {"CRYPTOREG_LOG_REQUESTS", "log_requests"},
+            {"CRYPTOREG_ANSWER_CACHE", "answer_cache"},
             {"CRYPTOREG_KEY_DIR", "key_dir"},
             {"CRYPTOREG_PUBLIC_URL", "public_url"},
         };

@@ -17,6 +17,7 @@ struct config {
         long threads;         /* HTTP worker threads */
         long session_hours;   /* lifetime of a console session */
         int log_requests;     /* one JSON line per request when non-zero */
+        int answer_cache;     /* cache public answers when non-zero */
         char key_dir[1024];   /* SM2 signing keys; "" means the database path plus ".keys" */
         char public_url[512]; /* base of public links in certificates; "" means http://LISTEN */
 };

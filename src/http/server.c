@@ -504,7 +504,7 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
         if (!err) {
                 rs.status = st->route->ok_status;
                 rs.public_cache = st->route->public_cache;
-                if (rs.public_cache && is_safe_method(method)) {
+                if (rs.public_cache && srv->cfg.answer_cache && is_safe_method(method)) {
                         /* The generation is read before the data, so a change made meanwhile
                          * can only make the cached copy look older than it is. */
                         struct buf key;
