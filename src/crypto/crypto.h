@@ -74,4 +74,17 @@ enum cr_err sm2_keyring_public(struct sm2_keyring *k, const char *name,
 enum cr_err sm2_verify(const char *public_key_pem, const void *data, size_t len,
                        const unsigned char *sig, size_t siglen, int *valid, struct cr_error *e);
 
+/*
+ * SM2 public keys as the bare 65-byte uncompressed point (0x04 || x || y,
+ * GB/T 32918.1), the form the transparency log's signed-note keys carry
+ * (docs/tlog.md), converted to and from the PEM SubjectPublicKeyInfo that
+ * sm2_verify and the openssl command line take.  sm2_point_pem refuses a
+ * point that is not on the SM2 curve.
+ */
+#define SM2_POINT_LEN 65
+enum cr_err sm2_public_point(const char *public_key_pem, unsigned char out[SM2_POINT_LEN],
+                             struct cr_error *e);
+enum cr_err sm2_point_pem(const unsigned char point[SM2_POINT_LEN], char pem[SM2_PUB_PEM_MAX],
+                          struct cr_error *e);
+
 #endif

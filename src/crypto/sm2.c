@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
@@ -289,5 +290,70 @@ enum cr_err sm2_verify(const char *public_key_pem, const void *data, size_t len,
         *valid = EVP_DigestVerify(md, sig, siglen, data, len) == 1;
         sm2_md_ctx_free(md);
         EVP_PKEY_free(pkey);
+        return CR_OK;
+}
+
+enum cr_err sm2_public_point(const char *public_key_pem, unsigned char out[SM2_POINT_LEN],
+                             struct cr_error *e)
+{
+        BIO *bio = BIO_new_mem_buf(public_key_pem, -1);
+        EVP_PKEY *pkey = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+        size_t len = 0;
+        /* An EC public key's octet-string form is its point, uncompressed by default. */
+        int ok = pkey && EVP_PKEY_is_a(pkey, "SM2") &&
+                 EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, out, SM2_POINT_LEN,
+                                                 &len) == 1 &&
+                 len == SM2_POINT_LEN && out[0] == 0x04;
+
+        BIO_free(bio);
+        EVP_PKEY_free(pkey);
+        if (!ok)
+                return cr_fail(e, CR_EINVAL, "invalid_value", NULL, "not an SM2 public key");
+        return CR_OK;
+}
+
+enum cr_err sm2_point_pem(const unsigned char point[SM2_POINT_LEN], char pem[SM2_PUB_PEM_MAX],
+                          struct cr_error *e)
+{
+        char group[] = "SM2";
+        unsigned char pub[SM2_POINT_LEN];
+        OSSL_PARAM params[3];
+        EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "SM2", NULL), *check = NULL;
+        EVP_PKEY *pkey = NULL;
+        BIO *bio = NULL;
+        char *p;
+        long n = 0;
+        int ok;
+
+        memcpy(pub, point, sizeof(pub));
+        params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
+        params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof(pub));
+        params[2] = OSSL_PARAM_construct_end();
+        ok = point[0] == 0x04 && ctx && EVP_PKEY_fromdata_init(ctx) > 0 &&
+             EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) > 0;
+        /* fromdata decodes the point; the public check also proves it lies on the curve. */
+        if (ok) {
+                check = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+                ok = check && EVP_PKEY_public_check(check) == 1;
+        }
+        if (ok) {
+                bio = BIO_new(BIO_s_mem());
+                ok = bio && PEM_write_bio_PUBKEY(bio, pkey) == 1;
+        }
+        if (ok) {
+                n = BIO_get_mem_data(bio, &p);
+                ok = n > 0 && (size_t)n < SM2_PUB_PEM_MAX;
+        }
+        if (ok) {
+                memcpy(pem, p, (size_t)n);
+                pem[n] = '\0';
+        }
+        BIO_free(bio);
+        EVP_PKEY_CTX_free(check);
+        EVP_PKEY_free(pkey);
+        EVP_PKEY_CTX_free(ctx);
+        if (!ok)
+                return cr_fail(e, CR_EINVAL, "invalid_value", NULL,
+                               "not an uncompressed point on the SM2 curve");
         return CR_OK;
 }
