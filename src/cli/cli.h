@@ -60,5 +60,6 @@ int cmd_demo(struct cli *c);
 int cmd_backup(struct cli *c);
 int cmd_restore(struct cli *c);
 int cmd_calendar(struct cli *c);
+int cmd_log(struct cli *c);
 
 #endif

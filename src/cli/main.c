@@ -22,6 +22,7 @@ static const char usage[] =
     "  user        add, list, disable users; reset passwords\n"
     "  enterprise  add, import, show, list enterprises\n"
     "  calendar    list, show, load the legal working-day calendar; compute a deadline\n"
+    "  log         the transparency log: key, integrate, verify-receipt, audit\n"
     "  demo        load demo data into an empty registry and print the demo logins\n"
     "  backup      online backup of the database, verified\n"
     "  restore     verified restore of a backup\n"
@@ -49,7 +50,7 @@ static const struct {
     {"user", cmd_user},         {"enterprise", cmd_enterprise},
     {"demo", cmd_demo},         {"backup", cmd_backup},
     {"restore", cmd_restore},   {"version", cmd_version},
-    {"calendar", cmd_calendar},
+    {"calendar", cmd_calendar}, {"log", cmd_log},
 };
 
 int main(int argc, char **argv)

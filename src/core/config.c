@@ -21,6 +21,7 @@ void config_defaults(struct config *c)
         c->session_hours = 12;
         c->log_requests = 1;
         c->answer_cache = 1;
+        c->log_interval_ms = 1000;
 }
 
 static enum cr_err set_string(char *dst, size_t size, const char *key, const char *value,
@@ -69,6 +70,8 @@ enum cr_err config_set(struct config *c, const char *key, const char *value, str
                                        "public_url must not end with '/'");
                 return set_string(c->public_url, sizeof(c->public_url), key, value, e);
         }
+        if (strcmp(key, "log_interval_ms") == 0)
+                return set_long(&c->log_interval_ms, key, value, 10, 60000, e);
         if (strcmp(key, "answer_cache") == 0) {
                 long v = 0;
                 enum cr_err err = set_long(&v, key, value, 0, 1, e);
@@ -153,6 +156,7 @@ enum cr_err config_load_env(struct config *c, struct cr_error *e)
             {"CRYPTOREG_SESSION_HOURS", "session_hours"},
             {"CRYPTOREG_LOG_REQUESTS", "log_requests"},
             {"CRYPTOREG_ANSWER_CACHE", "answer_cache"},
+            {"CRYPTOREG_LOG_INTERVAL_MS", "log_interval_ms"},
             {"CRYPTOREG_KEY_DIR", "key_dir"},
             {"CRYPTOREG_PUBLIC_URL", "public_url"},
         };
@@ -188,4 +192,14 @@ void config_public_url(const struct config *c, char *out, size_t size)
                 snprintf(out, size, "%s", c->public_url);
         else
                 snprintf(out, size, "http://%s", c->listen);
+}
+
+void config_log_origin(const struct config *c, char *out, size_t size)
+{
+        char url[600];
+        const char *host;
+
+        config_public_url(c, url, sizeof(url));
+        host = strstr(url, "://");
+        snprintf(out, size, "%s/log", host ? host + 3 : url);
 }

@@ -18,6 +18,7 @@ struct config {
         long session_hours;   /* lifetime of a console session */
         int log_requests;     /* one JSON line per request when non-zero */
         int answer_cache;     /* cache public answers when non-zero */
+        long log_interval_ms; /* how long new log entries wait for a signed checkpoint, at most */
         char key_dir[1024];   /* SM2 signing keys; "" means the database path plus ".keys" */
         char public_url[512]; /* base of public links in certificates; "" means http://LISTEN */
 };
@@ -26,6 +27,8 @@ struct config {
 void config_key_dir(const struct config *c, char *out, size_t size);
 /* The public base URL in force: public_url, or "http://" plus listen. */
 void config_public_url(const struct config *c, char *out, size_t size);
+/* The transparency log's origin line: the public URL without its scheme, plus "/log". */
+void config_log_origin(const struct config *c, char *out, size_t size);
 
 /* Fills in the built-in defaults. */
 void config_defaults(struct config *c);

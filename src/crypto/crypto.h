@@ -36,6 +36,12 @@ unsigned random_uniform(unsigned upper);
 enum cr_err sm3_digest(const void *data, size_t len, unsigned char out[SM3_LEN]);
 enum cr_err sm3_hex(const void *data, size_t len, char out[SM3_HEX_LEN]);
 /* SHA-256 (FIPS 180-4) of data: the hash of the published transparency-log test vectors. */
+/*
+ * SM3 of the concatenation of n parts, without copying them together, with
+ * a per-thread context: the transparency log hashes millions of tree nodes.
+ */
+enum cr_err sm3_digest_parts(const void *const *parts, const size_t *lens, size_t n,
+                      unsigned char out[SM3_LEN]);
 enum cr_err sha256_digest(const void *data, size_t len, unsigned char out[SHA256_LEN]);
 
 /*

@@ -16,6 +16,7 @@
 #include "core/csv.h"
 #include "domain/licensing_util.h"
 #include "domain/rules.h"
+#include "domain/tlog_service.h"
 #include "domain/uscc.h"
 #include "core/banned.h"
 
@@ -75,6 +76,8 @@ json_t *certificate_public_json(const json_t *cert, const char *date, int with_h
             text_or_null(cert, "key_id"), "application_number",
             text_or_null(cert, "application_number"));
 
+        if (v && json_object_get(cert, "log_index"))
+                json_object_set(v, "log_index", json_object_get(cert, "log_index"));
         if (v && with_history) {
                 json_t *h = json_object_get(cert, "history");
                 json_object_set_new(v, "history", h ? json_deep_copy(h) : json_array());
@@ -262,6 +265,7 @@ enum cr_err certificate_set_status(struct store *s, const struct caller *c, cons
         const char *reason = json_string_value(json_object_get(body, "reason"));
         json_t *before = NULL, *after = NULL;
         char now[21], today[11];
+        int64_t log_index = -1;
         const char *current;
         enum cr_err err;
 
@@ -297,24 +301,34 @@ enum cr_err certificate_set_status(struct store *s, const struct caller *c, cons
                                                            : "; its status can no longer change");
                 goto fail;
         }
-        err = store_certificate_event_add(s, jint(before, "id"), today, status, reason, now,
-                                          c->username, e);
-        if (!err)
-                err = store_certificate_get(s, number, &after, e);
-        if (!err) {
+        {
+                /* The act and its log entry are written in the same transaction. */
                 char action[40];
+                json_t *act = json_pack("{s:s, s:s, s:s, s:s}", "number", number, "status", status,
+                                        "reason", reason, "effective_on", today);
                 snprintf(action, sizeof(action), "certificate.%s",
                          strcmp(status, "valid") == 0     ? "reinstate"
                          : strcmp(status, "revoked") == 0 ? "revoke"
                                                           : "suspend");
-                err = lic_audit(s, c, action, "certificate", number, jstr(before, "bureau_code"),
-                                before, after, e);
+                err = act ? log_record(s, action, number, jstr(before, "bureau_code"), act,
+                                       &log_index, e)
+                          : cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
+                json_decref(act);
+                if (!err)
+                        err = store_certificate_event_add(s, jint(before, "id"), today, status,
+                                                          reason, now, c->username, log_index, e);
+                if (!err)
+                        err = store_certificate_get(s, number, &after, e);
+                if (!err)
+                        err = lic_audit(s, c, action, "certificate", number,
+                                        jstr(before, "bureau_code"), before, after, e);
         }
         if (!err)
                 err = store_commit(s, e);
         if (err)
                 goto fail;
         *out = certificate_public_json(after, today, 1);
+        json_object_set_new(*out, "log_index", json_integer(log_index));
         json_decref(before);
         json_decref(after);
         return CR_OK;
@@ -337,7 +351,7 @@ enum cr_err certificate_issue(struct store *s, const struct caller *c, struct sm
         char *doc = NULL;
         size_t doc_len = 0;
         json_t *cert = NULL;
-        int64_t seq, id;
+        int64_t seq, id, log_index = -1;
         enum cr_err err;
 
         if (!keys)
@@ -374,11 +388,21 @@ enum cr_err certificate_issue(struct store *s, const struct caller *c, struct sm
         if (!err)
                 err = store_certificate_insert(s, cert, doc, doc_len, sig.der, sig.len, &id, e);
         snprintf(reason, sizeof(reason), "issued under application %s", jstr(app, "number"));
+        /* The certificate's log entry covers its document, so the log vouches for the signed bytes.
+         */
+        if (!err) {
+                json_t *act = json_pack("{s:s, s:s}", "number", number, "document", doc);
+                err = act ? log_record(s, "certificate.issue", number, bureau, act, &log_index, e)
+                          : cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
+                json_decref(act);
+        }
         if (!err)
-                err =
-                    store_certificate_event_add(s, id, today, "valid", reason, now, c->username, e);
+                err = store_certificate_event_add(s, id, today, "valid", reason, now, c->username,
+                                                  log_index, e);
         if (!err)
                 err = store_certificate_get(s, number, out, e);
+        if (!err)
+                json_object_set_new(*out, "log_index", json_integer(log_index));
         if (!err)
                 err = lic_audit(s, c, "certificate.issue", "certificate", number, bureau, NULL,
                                 *out, e);
@@ -591,14 +615,17 @@ enum cr_err certificate_import_legacy(struct store *s, const struct caller *c, c
         }
         json_array_foreach(rows, i, cert)
         {
-                int64_t id;
+                int64_t id, log_index = -1;
                 json_object_set_new(cert, "created_at", json_string(now));
                 err = store_certificate_insert(s, cert, NULL, 0, NULL, 0, &id, e);
+                if (!err)
+                        err = log_record(s, "certificate.legacy_record", jstr(cert, "number"),
+                                         jstr(cert, "bureau_code"), cert, &log_index, e);
                 if (!err)
                         err = store_certificate_event_add(
                             s, id, jstr(cert, "issued_on"), "valid",
                             "recorded from a document issued under a removed item", now,
-                            c->username, e);
+                            c->username, log_index, e);
                 if (!err)
                         err = lic_audit(s, c, "certificate.legacy_import", "certificate",
                                         jstr(cert, "number"), jstr(cert, "bureau_code"), NULL, cert,

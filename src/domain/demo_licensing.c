@@ -316,7 +316,7 @@ enum cr_err demo_licensing_load(struct store *s, struct sm2_keyring *keys, struc
                         days_ago(c->changed, on);
                         snprintf(at, sizeof(at), "%sT03:00:00Z", on);
                         err = store_certificate_event_add(s, jint(cert, "id"), on, c->change,
-                                                          c->reason, at, "demo", e);
+                                                          c->reason, at, "demo", -1, e);
                 }
                 json_decref(app);
                 json_decref(cert);

@@ -59,4 +59,11 @@ enum cr_err h_registry_certificates(struct http_request *rq, struct http_respons
 enum cr_err h_certificate_status(struct http_request *rq, struct http_response *rs);
 enum cr_err h_legacy_import(struct http_request *rq, struct http_response *rs);
 
+enum cr_err h_log_checkpoint(struct http_request *rq, struct http_response *rs);
+enum cr_err h_log_key(struct http_request *rq, struct http_response *rs);
+enum cr_err h_log_tile(struct http_request *rq, struct http_response *rs);
+enum cr_err h_log_entry(struct http_request *rq, struct http_response *rs);
+enum cr_err h_log_receipt(struct http_request *rq, struct http_response *rs);
+enum cr_err h_log_status(struct http_request *rq, struct http_response *rs);
+
 #endif

@@ -48,6 +48,7 @@ struct http_response {
         const char *content_type; /* for body */
         char set_cookie[256];
         int public_cache; /* a public read: ETag and Cache-Control: public */
+        int immutable;    /* never changes (a full log tile): cached for a year */
 };
 
 typedef enum cr_err (*handler_fn)(struct http_request *rq, struct http_response *rs);
@@ -60,8 +61,10 @@ const char *http_header(struct http_request *rq, const char *name);
 /* The server's shared state that handlers may use. */
 const struct config *server_config(struct server *srv);
 struct throttle *server_throttle(struct server *srv);
-/* The SM2 keys that sign certificate documents. */
+/* The SM2 keys that sign certificate documents and log checkpoints. */
 struct sm2_keyring *server_keyring(struct server *srv);
+/* The transparency log's origin line. */
+const char *server_log_origin(struct server *srv);
 /* Prometheus text of the server's counters, appended to out. */
 enum cr_err server_metrics_text(struct server *srv, struct buf *out);
 

@@ -23,7 +23,9 @@ static int match_pattern(const char *pattern, const char *path, char *params[HTT
         while (*p && *s) {
                 if (*p == '{') {
                         const char *close = strchr(p, '}');
-                        size_t len = strcspn(s, "/");
+                        /* "{*}" at the end of a pattern takes the rest of the path, slashes too. */
+                        size_t len =
+                            strncmp(p, "{*}", 3) == 0 && p[3] == '\0' ? strlen(s) : strcspn(s, "/");
                         if (!close || len == 0 || len > MAX_PARAM_LEN || n == HTTP_MAX_PARAMS)
                                 return 0;
                         starts[n] = s;

@@ -211,6 +211,10 @@ static const struct query_param certificate_query[] = {
     {"cursor", "next_cursor of the previous page"},
     {NULL, NULL},
 };
+static const struct query_param receipt_query[] = {
+    {"index", "the entry's index in the log"},
+    {NULL, NULL},
+};
 static const struct query_param at_query[] = {
     {"at", "the date whose status to show (default today)"},
     {NULL, NULL},
@@ -368,5 +372,18 @@ const struct route routes[] = {
      "The SM2 public keys that sign certificate documents", NULL},
     {"GET", "/api/v1/signing-keys/{key_id}", PUBLIC, BODY_NONE, NULL, NULL, h_signing_key, 200, 1,
      "public", "One public key as JSON, or as PEM with .pem appended", NULL},
+
+    {"GET", "/log/checkpoint", PUBLIC, BODY_NONE, NULL, NULL, h_log_checkpoint, 200, 1, "log",
+     "The latest signed checkpoint (C2SP tlog-checkpoint, signed note)", NULL},
+    {"GET", "/log/key", PUBLIC, BODY_NONE, NULL, NULL, h_log_key, 200, 1, "log",
+     "The log's verifier key (C2SP signed-note vkey, SM2)", NULL},
+    {"GET", "/log/tile/{*}", PUBLIC, BODY_NONE, NULL, NULL, h_log_tile, 200, 1, "log",
+     "A tile or entry bundle (C2SP tlog-tiles)", NULL},
+    {"GET", "/api/v1/log", PUBLIC, BODY_NONE, NULL, NULL, h_log_status, 200, 1, "log",
+     "The log's origin, size, latest checkpoint and key", NULL},
+    {"GET", "/api/v1/log/entries/{index}", PUBLIC, BODY_NONE, NULL, NULL, h_log_entry, 200, 1,
+     "log", "One log entry (canonical JSON)", NULL},
+    {"GET", "/api/v1/log/receipt", PUBLIC, BODY_NONE, NULL, receipt_query, h_log_receipt, 200, 1,
+     "log", "The receipt of an entry (C2SP tlog-proof)", NULL},
 };
 const size_t routes_len = sizeof(routes) / sizeof(routes[0]);

@@ -8,6 +8,9 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -23,6 +26,7 @@
 #include "domain/auth_service.h"
 #include "domain/enterprise_service.h"
 #include "domain/licensing.h"
+#include "domain/tlog_service.h"
 #include "domain/user.h"
 #include "http/cache.h"
 #include "http/metrics.h"
@@ -43,6 +47,10 @@ struct server {
         struct MHD_Daemon *daemon;
         struct sm2_keyring *keyring;
         struct resp_cache *cache;
+        char log_origin[LOG_ORIGIN_MAX];
+        pthread_t integrator;
+        int integrator_started;
+        atomic_int stopping;
         char public_url[512];
         int port;
 };
@@ -67,6 +75,35 @@ const struct config *server_config(struct server *srv)
 struct sm2_keyring *server_keyring(struct server *srv)
 {
         return srv->keyring;
+}
+
+const char *server_log_origin(struct server *srv)
+{
+        return srv->log_origin;
+}
+
+/*
+ * Folds new log entries into a signed checkpoint at most log_interval_ms
+ * after they arrive: signing per batch rather than per act keeps SM2 off
+ * the path of every write.
+ */
+static void *integrator_main(void *arg)
+{
+        struct server *srv = arg;
+        struct timespec pause = {srv->cfg.log_interval_ms / 1000,
+                                 (srv->cfg.log_interval_ms % 1000) * 1000000L};
+
+        while (!atomic_load(&srv->stopping)) {
+                struct store *s = store_pool_acquire(srv->pool);
+                struct cr_error e = CR_ERROR_INIT;
+                int64_t size = 0;
+                if (log_integrate(s, srv->keyring, srv->log_origin, &size, &e))
+                        log_msg("error", "log integration failed: %s", e.detail);
+                cr_error_clear(&e);
+                store_pool_release(srv->pool, s);
+                nanosleep(&pause, NULL);
+        }
+        return NULL;
 }
 
 struct throttle *server_throttle(struct server *srv)
@@ -315,7 +352,9 @@ static int send_response(struct MHD_Connection *conn, struct http_request *rq,
         add_common_headers(resp);
         if (etag[0]) {
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
-                MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=60");
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                                        rs->immutable ? "public, max-age=31536000, immutable"
+                                                      : "public, max-age=60");
         } else {
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
         }
@@ -691,6 +730,7 @@ enum cr_err server_start(const struct config *cfg, struct server **out, struct c
                 /* Certificates name the public lookup address that their QR codes link to. */
                 config_public_url(cfg, srv->public_url, sizeof(srv->public_url));
                 certificate_lookup_base = srv->public_url;
+                config_log_origin(cfg, srv->log_origin, sizeof(srv->log_origin));
         }
         /* One connection for each worker thread, so no request waits for another's. */
         err = store_pool_open(cfg->db, (int)cfg->threads, &srv->pool, e);
@@ -707,6 +747,11 @@ enum cr_err server_start(const struct config *cfg, struct server **out, struct c
                               "cannot listen on %s (is the port in use?)", cfg->listen);
                 goto fail;
         }
+        if (pthread_create(&srv->integrator, NULL, integrator_main, srv) != 0) {
+                err = cr_fail(e, CR_EINTERNAL, "internal", NULL, "cannot start the log integrator");
+                goto fail;
+        }
+        srv->integrator_started = 1;
         info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
         srv->port = info ? info->port : 0;
         *out = srv;
@@ -725,6 +770,9 @@ void server_stop(struct server *srv)
 {
         if (!srv)
                 return;
+        atomic_store(&srv->stopping, 1);
+        if (srv->integrator_started)
+                pthread_join(srv->integrator, NULL);
         if (srv->daemon)
                 MHD_stop_daemon(srv->daemon);
         store_pool_close(srv->pool);

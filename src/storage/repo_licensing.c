@@ -532,7 +532,8 @@ enum cr_err store_document_get(struct store *s, int64_t application_id, int64_t 
         "\"algorithms:json\", "                                                                    \
         "c.issued_on, c.expires_on, c.application_number, c.key_id, c.created_at, "                \
         "(SELECT json_group_array(json_object('on', v.effective_on, 'status', v.status, "          \
-        "'reason', v.reason, 'at', v.at)) FROM (SELECT * FROM certificate_events "                 \
+        "'reason', v.reason, 'at', v.at, 'log_index', v.log_index)) FROM (SELECT * FROM "          \
+        "certificate_events "                                                                      \
         "WHERE certificate_id = c.id ORDER BY id) v) AS \"history:json\" FROM certificates c "
 
 enum cr_err store_certificate_insert(struct store *s, const json_t *c, const void *doc,
@@ -725,11 +726,11 @@ enum cr_err store_certificate_list(struct store *s, const struct record_query *q
 enum cr_err store_certificate_event_add(struct store *s, int64_t certificate_id,
                                         const char *effective_on, const char *status,
                                         const char *reason, const char *at, const char *actor,
-                                        struct cr_error *e)
+                                        int64_t log_index, struct cr_error *e)
 {
         static const char sql[] =
             "INSERT INTO certificate_events(certificate_id, effective_on, status, reason, at, "
-            "actor) VALUES ($1, $2, $3, $4, $5, $6)";
+            "actor, log_index) VALUES ($1, $2, $3, $4, $5, $6, $7)";
         struct db_stmt *st = db_prepare(s->db, sql, e);
 
         if (!st)
@@ -740,6 +741,10 @@ enum cr_err store_certificate_event_add(struct store *s, int64_t certificate_id,
         db_bind_text(st, 4, reason);
         db_bind_text(st, 5, at);
         db_bind_text(st, 6, actor);
+        if (log_index >= 0)
+                db_bind_int(st, 7, log_index);
+        else
+                db_bind_text(st, 7, NULL);
         return db_run(st, e);
 }
 

@@ -204,10 +204,11 @@ enum cr_err store_certificate_search(struct store *s, const char *q, int64_t aft
 /* Scoped listing by bureau and holder. */
 enum cr_err store_certificate_list(struct store *s, const struct record_query *q, json_t *out,
                                    struct cr_error *e);
+/* log_index: the event's entry in the transparency log, or -1 for none (demo history). */
 enum cr_err store_certificate_event_add(struct store *s, int64_t certificate_id,
                                         const char *effective_on, const char *status,
                                         const char *reason, const char *at, const char *actor,
-                                        struct cr_error *e);
+                                        int64_t log_index, struct cr_error *e);
 /* The signed document (which == 0) or its signature (which == 1), malloc'd. */
 enum cr_err store_certificate_blob(struct store *s, const char *number, int which, char **data,
                                    size_t *len, struct cr_error *e);
@@ -225,6 +226,33 @@ enum cr_err store_signing_key_get(struct store *s, const char *key_id, json_t **
  * and lets SQLite refresh its query statistics.
  */
 enum cr_err store_optimize(struct store *s, struct cr_error *e);
+
+/* The transparency log (docs/tlog.md): entries, stored tree hashes, checkpoints. */
+/* Appends an entry at the next index, in the caller's transaction. */
+enum cr_err store_log_append(struct store *s, const char *entry, size_t len, const char *kind,
+                             const char *subject, const char *at, int64_t *index,
+                             struct cr_error *e);
+/* The number of entries. */
+enum cr_err store_log_count(struct store *s, int64_t *out, struct cr_error *e);
+/* Calls fn for entries [from, to) in order; fn returns non-zero to stop with that error. */
+typedef enum cr_err (*log_entry_fn)(void *arg, int64_t index, const void *data, size_t len);
+enum cr_err store_log_entries(struct store *s, int64_t from, int64_t to, log_entry_fn fn,
+                              void *arg, struct cr_error *e);
+enum cr_err store_log_hash_put(struct store *s, unsigned level, uint64_t index,
+                               const unsigned char hash[32], struct cr_error *e);
+/*
+ * Reads the stored hashes of level for indexes [first, first + count) into
+ * out; *found is how many consecutive ones from first exist.
+ */
+enum cr_err store_log_hashes(struct store *s, unsigned level, uint64_t first, size_t count,
+                             unsigned char (*out)[32], size_t *found, struct cr_error *e);
+enum cr_err store_log_checkpoint_put(struct store *s, int64_t size, const char *note,
+                                     const char *at, struct cr_error *e);
+/* The newest checkpoint (size 0 and note NULL when there is none); note is malloc'd. */
+enum cr_err store_log_checkpoint_latest(struct store *s, int64_t *size, char **note,
+                                        struct cr_error *e);
+/* Every checkpoint, oldest first, as {size, note, created_at}. */
+enum cr_err store_log_checkpoints(struct store *s, json_t *out, struct cr_error *e);
 
 /* Online backup to a file, and verified restore from one (src/storage/backup.c). */
 enum cr_err store_backup(const char *db_path, const char *dest, struct cr_error *e);

@@ -116,5 +116,19 @@ check "calendar show --json" 0 "$BIN" --db a.db calendar show 2035 --json
 contains "source kept" out.txt "test source"
 check "demo key directory is private" 0 test "$(stat -c %a d.db.keys)" = 700
 
+# The transparency log: demo certificates are public acts; receipts verify offline; tampering is found.
+check "log integrate" 0 "$BIN" --db d.db log integrate
+contains "tree size printed" out.txt "signed tree size"
+check "log key" 0 "$BIN" --db d.db log key
+key=$(cat out.txt)
+contains "SM2 vkey" out.txt "/log+"
+check "log audit of an intact log" 0 "$BIN" --db d.db log audit
+contains "audit consistent" out.txt "consistent"
+check "log integrate is idempotent" 0 "$BIN" --db d.db log integrate
+sqlite3 d.db "UPDATE log_hashes SET hash = zeroblob(32) WHERE level = 0 AND idx = 2"
+check "audit finds an altered tile" 1 "$BIN" --db d.db log audit
+contains "first bad index named" out.txt "index 2"
+check "verify-receipt needs a key" 2 "$BIN" log verify-receipt nothing.txt
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

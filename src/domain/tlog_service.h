@@ -1,0 +1,87 @@
+/*
+ * The transparency log of public acts (docs/tlog.md): every public act
+ * appends a canonical JSON entry in the same transaction as the act; the
+ * integrator folds new entries into the SM3 Merkle tree and signs a
+ * checkpoint with the log's SM2 key; anyone can fetch tiles, checkpoints and
+ * receipts and check them offline.
+ */
+#ifndef CR_TLOG_SERVICE_H
+#define CR_TLOG_SERVICE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "crypto/crypto.h"
+#include "storage/store.h"
+
+#define LOG_KEY_NAME "log" /* the log's key in the keyring */
+#define LOG_ORIGIN_MAX 200
+
+/*
+ * Appends the entry of a public act, inside the caller's transaction:
+ * {"bureau","kind","record_sm3","subject","time"} with keys sorted and no
+ * spaces.  The record itself is not in the log (it may hold personal data);
+ * its SM3 digest is.  *index gets the entry's index.
+ */
+enum cr_err log_record(struct store *s, const char *kind, const char *subject,
+                       const char *bureau, const json_t *record, int64_t *index,
+                       struct cr_error *e);
+
+/* Folds every new entry into the tree and signs a checkpoint; *size is the new tree size. */
+enum cr_err log_integrate(struct store *s, struct sm2_keyring *keys, const char *origin,
+                          int64_t *size, struct cr_error *e);
+
+/*
+ * The log's origin: the first line of its first checkpoint once there is
+ * one (a log never changes its name), else configured (the configuration's
+ * choice, used for the first checkpoint).
+ */
+enum cr_err log_origin(struct store *s, const char *configured, char out[LOG_ORIGIN_MAX],
+                       struct cr_error *e);
+
+/* The log's verifier key, "<origin>+<key ID>+<base64 key>" (C2SP signed-note vkey). */
+enum cr_err log_vkey(struct sm2_keyring *keys, const char *origin, struct buf *out,
+                     struct cr_error *e);
+
+/* The latest signed checkpoint (malloc'd); CR_ENOTFOUND before the first. */
+enum cr_err log_checkpoint(struct store *s, char **note, struct cr_error *e);
+
+/*
+ * A tile or entry bundle by its C2SP tlog-tiles path ("0/x001/234",
+ * "entries/000.p/12"), within the latest checkpoint.  *immutable is set for
+ * full tiles, which never change.
+ */
+enum cr_err log_tile(struct store *s, const char *path, struct buf *out, int *immutable,
+                     struct cr_error *e);
+
+/* One entry's bytes. */
+enum cr_err log_entry(struct store *s, int64_t index, struct buf *out, struct cr_error *e);
+
+/*
+ * The C2SP tlog-proof receipt of entry index: the entry as extra data, its
+ * inclusion proof and the latest checkpoint.  CR_ECONFLICT with code
+ * not_yet_integrated while the entry awaits its checkpoint.
+ */
+enum cr_err log_receipt(struct store *s, int64_t index, struct buf *out, struct cr_error *e);
+
+/*
+ * Checks a receipt offline against the log's vkey: the checkpoint's
+ * signature, then the entry's inclusion in the checkpoint's tree.  *entry
+ * gets the entry; *size the checkpoint's tree size.
+ */
+enum cr_err log_verify_receipt(const char *text, size_t len, const char *vkey, json_t **entry,
+                               int64_t *size, struct cr_error *e);
+
+/*
+ * Audits the whole log in the database: re-hashes every entry, compares
+ * every stored tree hash with the recomputed one, and checks every
+ * checkpoint's root and signature (with vkey).  *report is
+ * {"entries","checkpoints","ok","problems":[{"what","index","detail"}]};
+ * the first problem names the first bad index.
+ */
+enum cr_err log_audit(struct store *s, const char *vkey, json_t **report, struct cr_error *e);
+
+#endif
