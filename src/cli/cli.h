@@ -61,5 +61,6 @@ int cmd_backup(struct cli *c);
 int cmd_restore(struct cli *c);
 int cmd_calendar(struct cli *c);
 int cmd_log(struct cli *c);
+int cmd_witness(struct cli *c);
 
 #endif

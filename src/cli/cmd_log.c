@@ -15,7 +15,8 @@ static const char usage[] =
     "  key                               print the log's verifier key (vkey)\n"
     "  integrate                         fold new entries into a signed checkpoint now\n"
     "  verify-receipt FILE --key VKEY    check a receipt offline: signature and inclusion\n"
-    "  audit [--key VKEY] [--json]       re-hash every entry and check every checkpoint\n";
+    "  audit [--key VKEY] [--json]       re-hash every entry and check every checkpoint\n"
+    "  witness-add VKEY                  register a witness's cosignature key\n";
 
 /* The keyring and origin of the configured log; both are needed to sign or name it. */
 static int open_log(struct cli *c, struct sm2_keyring **keys, char origin[LOG_ORIGIN_MAX])
@@ -179,6 +180,27 @@ static int log_audit_cmd(struct cli *c, struct store **sp, int argc, char **argv
         return rc;
 }
 
+static int log_witness_add_cmd(struct cli *c, struct store **sp, int argc, char **argv)
+{
+        const char *pos[1];
+        struct cr_error e = CR_ERROR_INIT;
+        int npos, rc = cli_parse(argc, argv, NULL, pos, 1, &npos, usage);
+
+        if (rc)
+                return rc < 0 ? EXIT_OK : rc;
+        if (npos != 1) {
+                fprintf(stderr, "cryptoreg log witness-add: give the witness's vkey\n");
+                return EXIT_USAGE;
+        }
+        rc = cli_open_store(c, 0, sp);
+        if (rc)
+                return rc;
+        if (crypto_init(&e) || log_witness_add(*sp, pos[0], &e))
+                return cli_report(&e);
+        printf("witness %.*s registered\n", (int)strcspn(pos[0], "+"), pos[0]);
+        return EXIT_OK;
+}
+
 int cmd_log(struct cli *c)
 {
         static const struct {
@@ -187,7 +209,8 @@ int cmd_log(struct cli *c)
         } subs[] = {{"key", log_key_cmd},
                     {"integrate", log_integrate_cmd},
                     {"verify-receipt", log_verify_cmd},
-                    {"audit", log_audit_cmd}};
+                    {"audit", log_audit_cmd},
+                    {"witness-add", log_witness_add_cmd}};
         struct store *s = NULL;
         int rc;
 

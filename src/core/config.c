@@ -196,10 +196,12 @@ void config_public_url(const struct config *c, char *out, size_t size)
 
 void config_log_origin(const struct config *c, char *out, size_t size)
 {
-        char url[600];
-        const char *host;
+        const char *host = strstr(c->public_url, "://");
 
-        config_public_url(c, url, sizeof(url));
-        host = strstr(url, "://");
-        snprintf(out, size, "%s/log", host ? host + 3 : url);
+        /* The origin names the log for ever (its first checkpoint fixes it), so it does not
+         * follow the listening port; without a public URL it is a placeholder name. */
+        if (c->public_url[0] && host)
+                snprintf(out, size, "%s/log", host + 3);
+        else
+                snprintf(out, size, "cryptoreg.local/log");
 }

@@ -27,7 +27,10 @@ struct config {
 void config_key_dir(const struct config *c, char *out, size_t size);
 /* The public base URL in force: public_url, or "http://" plus listen. */
 void config_public_url(const struct config *c, char *out, size_t size);
-/* The transparency log's origin line: the public URL without its scheme, plus "/log". */
+/*
+ * The transparency log's origin line: the public URL without its scheme,
+ * plus "/log"; "cryptoreg.local/log" when no public URL is configured.
+ */
 void config_log_origin(const struct config *c, char *out, size_t size);
 
 /* Fills in the built-in defaults. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "tlog/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
@@ -258,8 +259,23 @@ enum cr_err log_checkpoint(struct store *s, char **note, struct cr_error *e)
         int64_t size;
         enum cr_err err = store_log_checkpoint_latest(s, &size, note, e);
 
+        struct buf b;
+
         if (!err && !*note)
                 err = cr_fail(e, CR_ENOTFOUND, "not_found", NULL, "the log has no checkpoint yet");
+        if (err)
+                return err;
+        /* Witnesses' cosignatures follow the log's own signature, as more signature lines. */
+        buf_init(&b, 64 * 1024);
+        err = buf_puts(&b, *note) ? cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory")
+                                  : store_log_cosignature_lines(s, size, &b, e);
+        if (!err && buf_append(&b, "", 1))
+                err = cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
+        if (!err) {
+                free(*note);
+                *note = buf_detach(&b, NULL);
+        }
+        buf_release(&b);
         return err;
 }
 
@@ -380,6 +396,41 @@ enum cr_err log_receipt(struct store *s, int64_t index, struct buf *out, struct 
         free(note);
         free(r);
         buf_release(&entry);
+        return err;
+}
+
+enum cr_err log_consistency(struct store *s, int64_t from, int64_t to, json_t **out,
+                            struct cr_error *e)
+{
+        struct tlog_proof *p = calloc(1, sizeof(*p));
+        struct tlog_reader reader = {store_reader, s};
+        int64_t size = 0;
+        char *note = NULL;
+        enum cr_err err;
+
+        if (!p)
+                return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
+        err = store_log_checkpoint_latest(s, &size, &note, e);
+        free(note);
+        if (!err && (from < 1 || to < from || to > size))
+                err = cr_fail(e, CR_EINVAL, "invalid_value", "from",
+                              "from and to must satisfy 1 <= from <= to <= %lld, the signed size",
+                              (long long)size);
+        if (!err)
+                err = tlog_prove_consistency(&sm3_hasher, &reader, (uint64_t)from, (uint64_t)to, p,
+                                             e);
+        if (!err) {
+                json_t *hashes = json_array();
+                for (size_t i = 0; i < p->len; i++) {
+                        char b64[TLOG_BASE64_LEN(TLOG_HASH_LEN) + 1];
+                        tlog_base64_encode(p->hash[i], TLOG_HASH_LEN, b64);
+                        b64[TLOG_BASE64_LEN(TLOG_HASH_LEN)] = '\0';
+                        json_array_append_new(hashes, json_string(b64));
+                }
+                *out = json_pack("{s:I, s:I, s:o}", "from", (json_int_t)from, "to", (json_int_t)to,
+                                 "proof", hashes);
+        }
+        free(p);
         return err;
 }
 
@@ -527,8 +578,9 @@ static enum cr_err audit_entry(void *arg, int64_t index, const void *data, size_
                         continue;
                 /* A stored hash that disagrees means the entry or the tile was altered. */
                 problem(ac, found ? "hash" : "entry", index,
-                        found ? "a stored tree hash (tile) does not match the entries"
-                              : "an entry's stored hash is missing or the entry was altered");
+                        found ? "the entry at this index, or a stored tree hash (tile) over it, "
+                                "was altered: they no longer match"
+                              : "a stored tree hash over this entry is missing");
                 break;
         }
         cr_error_clear(&ce);

@@ -68,6 +68,13 @@ enum cr_err log_entry(struct store *s, int64_t index, struct buf *out, struct cr
 enum cr_err log_receipt(struct store *s, int64_t index, struct buf *out, struct cr_error *e);
 
 /*
+ * The consistency proof between tree sizes from and to (both at most the
+ * latest checkpoint's size): {"from","to","proof":[base64 hashes]}.
+ */
+enum cr_err log_consistency(struct store *s, int64_t from, int64_t to, json_t **out,
+                            struct cr_error *e);
+
+/*
  * Checks a receipt offline against the log's vkey: the checkpoint's
  * signature, then the entry's inclusion in the checkpoint's tree.  *entry
  * gets the entry; *size the checkpoint's tree size.
@@ -83,5 +90,43 @@ enum cr_err log_verify_receipt(const char *text, size_t len, const char *vkey, j
  * the first problem names the first bad index.
  */
 enum cr_err log_audit(struct store *s, const char *vkey, json_t **report, struct cr_error *e);
+
+/*
+ * Witnesses (C2SP tlog-cosignature).  A witness is registered by its
+ * cosignature vkey (type 0xff, identifier cryptoreg/sm2-sm3-cosignature);
+ * the log then accepts its cosignature lines for stored checkpoints and
+ * publishes them after the log's own signature.
+ */
+enum cr_err log_witness_add(struct store *s, const char *vkey, struct cr_error *e);
+enum cr_err log_witnesses_json(struct store *s, json_t **out, struct cr_error *e);
+/* Verifies a witness's cosignature line for the checkpoint of size and stores it. */
+enum cr_err log_cosignature_add(struct store *s, int64_t size, const char *line,
+                                struct cr_error *e);
+
+/* The witness's side: what it remembers, and how it decides to cosign. */
+struct witness_state {
+        int64_t size; /* 0 before the first checkpoint */
+        unsigned char root[32];
+};
+/* "size N\nroot BASE64\n"; returns 0, or -1 for text that is not that. */
+int witness_state_parse(const char *text, size_t len, struct witness_state *st);
+enum cr_err witness_state_format(const struct witness_state *st, struct buf *out);
+/*
+ * Checks a signed checkpoint from the log against what the witness saw:
+ * the log's signature (log_vkey), then that the log only grew: a smaller
+ * size, or the same size with another root, is refused (code
+ * log_inconsistent); a larger one needs proof (an array of base64 hashes
+ * from /api/v1/log/consistency) to verify.  On success *next is the new
+ * state and *body the checkpoint's text to cosign (malloc'd).
+ */
+enum cr_err witness_check(const struct witness_state *st, const char *log_vkey,
+                          const char *checkpoint, size_t len, const json_t *proof,
+                          struct witness_state *next, char **body, struct cr_error *e);
+/* The cosignature line of the witness's key (keyring name "witness") for body, at time ts. */
+enum cr_err witness_cosign(struct sm2_keyring *keys, const char *name, const char *body,
+                           uint64_t ts, struct buf *line, struct cr_error *e);
+/* The witness's cosignature vkey, to be registered with the log. */
+enum cr_err witness_vkey(struct sm2_keyring *keys, const char *name, struct buf *out,
+                         struct cr_error *e);
 
 #endif

@@ -65,5 +65,8 @@ enum cr_err h_log_tile(struct http_request *rq, struct http_response *rs);
 enum cr_err h_log_entry(struct http_request *rq, struct http_response *rs);
 enum cr_err h_log_receipt(struct http_request *rq, struct http_response *rs);
 enum cr_err h_log_status(struct http_request *rq, struct http_response *rs);
+enum cr_err h_log_consistency(struct http_request *rq, struct http_response *rs);
+enum cr_err h_log_witnesses(struct http_request *rq, struct http_response *rs);
+enum cr_err h_log_cosign(struct http_request *rq, struct http_response *rs);
 
 #endif

@@ -137,3 +137,30 @@ enum cr_err h_log_status(struct http_request *rq, struct http_response *rs)
         buf_release(&key);
         return err;
 }
+
+enum cr_err h_log_consistency(struct http_request *rq, struct http_response *rs)
+{
+        int64_t from, to;
+        enum cr_err err = index_param(rq, http_query(rq, "from"), &from);
+
+        if (!err)
+                err = index_param(rq, http_query(rq, "to"), &to);
+        return err ? err : log_consistency(rq->store, from, to, &rs->json, &rq->err);
+}
+
+enum cr_err h_log_witnesses(struct http_request *rq, struct http_response *rs)
+{
+        return log_witnesses_json(rq->store, &rs->json, &rq->err);
+}
+
+/* A registered witness sends its cosignature line; the signature is its authentication. */
+enum cr_err h_log_cosign(struct http_request *rq, struct http_response *rs)
+{
+        int64_t size = json_integer_value(json_object_get(rq->body, "size"));
+        const char *line = json_string_value(json_object_get(rq->body, "cosignature"));
+        enum cr_err err = log_cosignature_add(rq->store, size, line, &rq->err);
+
+        if (!err)
+                rs->json = json_pack("{s:I, s:s}", "size", (json_int_t)size, "cosignature", line);
+        return err;
+}

@@ -215,6 +215,18 @@ static const struct query_param receipt_query[] = {
     {"index", "the entry's index in the log"},
     {NULL, NULL},
 };
+static const struct field_schema cosignature_fields[] = {
+    {"size", FT_INTEGER, 1, 1, INT64_MAX, NULL, "the size of the checkpoint cosigned"},
+    {"cosignature", FT_STRING, 1, 10, 2000, NULL,
+     "the cosignature line (C2SP tlog-cosignature), ending in a newline"},
+    {NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+static const struct query_param consistency_query[] = {
+    {"from", "the smaller tree size (at least 1)"},
+    {"to", "the larger tree size (at most the signed size)"},
+    {NULL, NULL},
+};
 static const struct query_param at_query[] = {
     {"at", "the date whose status to show (default today)"},
     {NULL, NULL},
@@ -383,6 +395,15 @@ const struct route routes[] = {
      "The log's origin, size, latest checkpoint and key", NULL},
     {"GET", "/api/v1/log/entries/{index}", PUBLIC, BODY_NONE, NULL, NULL, h_log_entry, 200, 1,
      "log", "One log entry (canonical JSON)", NULL},
+    {"GET", "/api/v1/log/consistency", PUBLIC, BODY_NONE, NULL, consistency_query,
+     h_log_consistency, 200, 1, "log", "A consistency proof between two tree sizes (RFC 9162)",
+     NULL},
+    {"GET", "/api/v1/log/witnesses", PUBLIC, BODY_NONE, NULL, NULL, h_log_witnesses, 200, 1,
+     "log", "The log's registered witnesses and the last size each cosigned", NULL},
+    {"POST", "/api/v1/log/cosignatures", PUBLIC, BODY_JSON, cosignature_fields, NULL,
+     h_log_cosign, 201, 0, "log",
+     "A registered witness adds its cosignature of a checkpoint (verified, then published)",
+     NULL},
     {"GET", "/api/v1/log/receipt", PUBLIC, BODY_NONE, NULL, receipt_query, h_log_receipt, 200, 1,
      "log", "The receipt of an entry (C2SP tlog-proof)", NULL},
 };

@@ -260,6 +260,17 @@ static const struct migration migrations[] = {
      "END;"
      /* Each status event of a certificate is a public act with its place in the log. */
      "ALTER TABLE certificate_events ADD COLUMN log_index INTEGER;"},
+    {4, "transparency log witnesses and their cosignatures",
+     "CREATE TABLE log_witnesses ("
+     "  name TEXT PRIMARY KEY,"
+     "  vkey TEXT NOT NULL,"
+     "  added_at TEXT NOT NULL);"
+     "CREATE TABLE log_cosignatures ("
+     "  size INTEGER NOT NULL REFERENCES log_checkpoints(size),"
+     "  witness TEXT NOT NULL REFERENCES log_witnesses(name),"
+     "  line TEXT NOT NULL,"
+     "  created_at TEXT NOT NULL,"
+     "  PRIMARY KEY (size, witness));"},
 };
 
 int migrate_latest_version(void)

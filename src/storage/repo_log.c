@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/banned.h"
 
 enum cr_err store_log_append(struct store *s, const char *entry, size_t len, const char *kind,
@@ -162,4 +163,100 @@ enum cr_err store_log_checkpoints(struct store *s, json_t *out, struct cr_error 
         struct db_stmt *st = db_prepare(s->db, sql, e);
 
         return st ? repo_rows_json(st, out, e) : e->err;
+}
+
+enum cr_err store_log_witness_put(struct store *s, const char *name, const char *vkey,
+                                  const char *now, struct cr_error *e)
+{
+        static const char sql[] =
+            "INSERT INTO log_witnesses(name, vkey, added_at) VALUES ($1, $2, $3) "
+            "ON CONFLICT(name) DO UPDATE SET vkey = excluded.vkey, added_at = excluded.added_at";
+        struct db_stmt *st = db_prepare(s->db, sql, e);
+
+        if (!st)
+                return e->err;
+        db_bind_text(st, 1, name);
+        db_bind_text(st, 2, vkey);
+        db_bind_text(st, 3, now);
+        return db_run(st, e);
+}
+
+enum cr_err store_log_witnesses(struct store *s, json_t *out, struct cr_error *e)
+{
+        static const char sql[] =
+            "SELECT w.name, w.vkey, w.added_at, (SELECT MAX(size) FROM log_cosignatures c "
+            "WHERE c.witness = w.name) AS last_size FROM log_witnesses w ORDER BY w.name";
+        struct db_stmt *st = db_prepare(s->db, sql, e);
+
+        return st ? repo_rows_json(st, out, e) : e->err;
+}
+
+enum cr_err store_log_cosignature_put(struct store *s, int64_t size, const char *witness,
+                                      const char *line, const char *now, struct cr_error *e)
+{
+        static const char sql[] =
+            "INSERT INTO log_cosignatures(size, witness, line, created_at) VALUES ($1, $2, $3, "
+            "$4) ON CONFLICT(size, witness) DO UPDATE SET line = excluded.line, "
+            "created_at = excluded.created_at";
+        struct db_stmt *st = db_prepare(s->db, sql, e);
+
+        if (!st)
+                return e->err;
+        db_bind_int(st, 1, size);
+        db_bind_text(st, 2, witness);
+        db_bind_text(st, 3, line);
+        db_bind_text(st, 4, now);
+        return db_run(st, e);
+}
+
+enum cr_err store_log_cosignature_lines(struct store *s, int64_t size, struct buf *out,
+                                        struct cr_error *e)
+{
+        static const char sql[] =
+            "SELECT line FROM log_cosignatures WHERE size = $1 ORDER BY witness";
+        struct db_stmt *st = db_prepare(s->db, sql, e);
+        enum cr_err err = CR_OK;
+        int rc;
+
+        if (!st)
+                return e->err;
+        db_bind_int(st, 1, size);
+        while ((rc = db_step(st, e)) == DB_ROW)
+                if (buf_puts(out, db_col_text(st, 0))) {
+                        err = cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
+                        break;
+                }
+        if (!err && rc == DB_ERROR)
+                err = e->err;
+        db_done(st);
+        return err;
+}
+
+enum cr_err store_log_checkpoint_get(struct store *s, int64_t size, char **note, struct cr_error *e)
+{
+        static const char sql[] = "SELECT note FROM log_checkpoints WHERE size = $1";
+        struct db_stmt *st = db_prepare(s->db, sql, e);
+        enum cr_err err = CR_OK;
+        int rc;
+
+        *note = NULL;
+        if (!st)
+                return e->err;
+        db_bind_int(st, 1, size);
+        rc = db_step(st, e);
+        if (rc == DB_ROW) {
+                size_t n = strlen(db_col_text(st, 0));
+                *note = malloc(n + 1);
+                if (*note)
+                        memcpy(*note, db_col_text(st, 0), n + 1);
+                else
+                        err = cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
+        } else if (rc == DB_DONE) {
+                err = cr_fail(e, CR_ENOTFOUND, "not_found", NULL, "no checkpoint of size %lld",
+                              (long long)size);
+        } else {
+                err = e->err;
+        }
+        db_done(st);
+        return err;
 }

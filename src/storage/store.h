@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 #include "domain/enterprise.h"
 #include "domain/user.h"
@@ -253,6 +254,20 @@ enum cr_err store_log_checkpoint_latest(struct store *s, int64_t *size, char **n
                                         struct cr_error *e);
 /* Every checkpoint, oldest first, as {size, note, created_at}. */
 enum cr_err store_log_checkpoints(struct store *s, json_t *out, struct cr_error *e);
+
+/* Witnesses of the log and their cosignatures of checkpoints. */
+enum cr_err store_log_witness_put(struct store *s, const char *name, const char *vkey,
+                                  const char *now, struct cr_error *e);
+/* Appends {name, vkey, added_at, last_size} per witness. */
+enum cr_err store_log_witnesses(struct store *s, json_t *out, struct cr_error *e);
+enum cr_err store_log_cosignature_put(struct store *s, int64_t size, const char *witness,
+                                      const char *line, const char *now, struct cr_error *e);
+/* Appends the cosignature lines of the checkpoint of size to out. */
+enum cr_err store_log_cosignature_lines(struct store *s, int64_t size, struct buf *out,
+                                        struct cr_error *e);
+/* The note of the checkpoint of exactly size (malloc'd), or CR_ENOTFOUND. */
+enum cr_err store_log_checkpoint_get(struct store *s, int64_t size, char **note,
+                                     struct cr_error *e);
 
 /* Online backup to a file, and verified restore from one (src/storage/backup.c). */
 enum cr_err store_backup(const char *db_path, const char *dest, struct cr_error *e);

@@ -56,10 +56,12 @@ test("the checkpoint's SM2 signature verifies with the openssl command line", as
   const sigLine = cp.slice(i + 2).split('\n')[0];
   assert.ok(sigLine.startsWith(`— ${log.origin} `), sigLine);
   const raw = Buffer.from(sigLine.split(' ')[2], 'base64');
-  const keyBytes = Buffer.from(log.key.split('+')[2], 'base64');
+  // name+keyid+base64: the base64 itself may contain '+', so split only twice.
+  const [, keyIdHex, ...rest] = log.key.split('+');
+  const keyBytes = Buffer.from(rest.join('+'), 'base64');
   const prefix = Buffer.concat([Buffer.from([0xff]), Buffer.from('cryptoreg/sm2-sm3\n')]);
   assert.deepEqual(keyBytes.subarray(0, prefix.length), prefix, 'key type 0xff with the identifier');
-  assert.equal(raw.readUInt32BE(0), parseInt(log.key.split('+')[1], 16), 'the signature names the key ID');
+  assert.equal(raw.readUInt32BE(0), parseInt(keyIdHex, 16), 'the signature names the key ID');
   // An SM2 SubjectPublicKeyInfo around the 65-byte point, so that openssl reads the key itself.
   const spki = Buffer.concat([Buffer.from('3059301306072a8648ce3d020106082a811ccf5501822d034200', 'hex'), keyBytes.subarray(prefix.length)]);
   fs.writeFileSync(path.join(tmp, 'key.der'), spki);

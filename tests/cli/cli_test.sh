@@ -129,6 +129,17 @@ sqlite3 d.db "UPDATE log_hashes SET hash = zeroblob(32) WHERE level = 0 AND idx 
 check "audit finds an altered tile" 1 "$BIN" --db d.db log audit
 contains "first bad index named" out.txt "index 2"
 check "verify-receipt needs a key" 2 "$BIN" log verify-receipt nothing.txt
+# An altered entry (the append-only trigger dropped first) and an altered checkpoint are named.
+"$BIN" --db e.db demo --enterprises 40 >/dev/null 2>&1
+check "fresh log integrated" 0 "$BIN" --db e.db log integrate
+sqlite3 e.db "PRAGMA trusted_schema = 1; DROP TRIGGER log_entries_no_update; UPDATE log_entries SET entry = CAST(replace(CAST(entry AS TEXT), '2026', '2025') AS BLOB) WHERE idx = 4"
+check "audit finds an altered entry" 1 "$BIN" --db e.db log audit
+contains "the altered entry's index" out.txt "index 4"
+"$BIN" --db f.db demo --enterprises 40 >/dev/null 2>&1
+check "another log integrated" 0 "$BIN" --db f.db log integrate
+sqlite3 f.db "PRAGMA trusted_schema = 1; DROP TRIGGER log_checkpoints_no_update; UPDATE log_checkpoints SET note = replace(note, char(10) || '10' || char(10), char(10) || '9' || char(10))"
+check "audit finds an altered checkpoint" 1 "$BIN" --db f.db log audit
+contains "the checkpoint is named" out.txt "checkpoint"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -50,12 +50,14 @@ export function cli(db, args, { input, allowFail = false } = {}) {
 
 // Starts a server on a fresh database. With fixtures (the default) the
 // FIXTURES enterprises and users exist; with demo the demo data set is loaded.
-export async function startServer({ fixtures = true, demo = false } = {}) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cryptoreg-test-'));
-  const db = path.join(dir, 'cryptoreg.db');
-  cli(db, ['init']);
-  if (demo) cli(db, ['demo']);
-  if (fixtures) {
+// With `reuse` ({dir, db} of a server stopped with keep), the server starts on
+// that database as it was left, with nothing added.
+export async function startServer({ fixtures = true, demo = false, reuse = null, env = {} } = {}) {
+  const dir = reuse ? reuse.dir : mkdtempSync(path.join(tmpdir(), 'cryptoreg-test-'));
+  const db = reuse ? reuse.db : path.join(dir, 'cryptoreg.db');
+  if (!reuse) cli(db, ['init']);
+  if (demo && !reuse) cli(db, ['demo']);
+  if (fixtures && !reuse) {
     for (const e of FIXTURES.enterprises)
       cli(db, ['enterprise', 'add', '--uscc', e.uscc, '--name-zh', e.name_zh, '--name-en', e.name_en, '--roles', e.roles]);
     for (const u of FIXTURES.users) {
@@ -67,7 +69,7 @@ export async function startServer({ fixtures = true, demo = false } = {}) {
   }
   const port = await freePort();
   const child = spawn(BIN, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--web-root', WEB_ROOT],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let log = '';
   child.stdout.on('data', (d) => { log += d; });
   child.stderr.on('data', (d) => { log += d; });
@@ -88,10 +90,10 @@ export async function startServer({ fixtures = true, demo = false } = {}) {
     cli: (args, opts) => cli(db, args, opts),
     // Stops the server with SIGTERM. Under the sanitizers a leak or memory
     // error makes the exit status non-zero, so a dirty exit fails the suite.
-    async stop() {
+    async stop({ keep = false } = {}) {
       child.kill('SIGTERM');
       await new Promise((resolve) => { if (child.exitCode !== null || child.signalCode) resolve(); else child.on('exit', resolve); });
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
       if (child.exitCode !== 0)
         throw new Error(`server exited with ${child.exitCode ?? child.signalCode}:\n${log.slice(-4000)}`);
       return child.exitCode;
