@@ -69,6 +69,14 @@ struct sm2_keyring;
 /* Opens (creating with mode 0700 if needed) the key directory. */
 enum cr_err sm2_keyring_open(const char *dir, struct sm2_keyring **out, struct cr_error *e);
 void sm2_keyring_close(struct sm2_keyring *k);
+/*
+ * The same keyring held by a separate signer process: forks a child that
+ * alone opens the key files and signs on request over a socketpair, so
+ * the calling process (the network-facing server) never loads a private
+ * key.  Call before starting threads.  The other functions work alike.
+ */
+enum cr_err sm2_keyring_open_isolated(const char *dir, struct sm2_keyring **out,
+                                      struct cr_error *e);
 /* Signs data with name's key, creating the key on first use; safe from many threads. */
 enum cr_err sm2_keyring_sign(struct sm2_keyring *k, const char *name, const void *data, size_t len,
                              struct sm2_signature *out, struct cr_error *e);

@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <openssl/core_names.h>
@@ -16,6 +20,11 @@
 
 #include "core/buf.h"
 #include "core/banned.h"
+
+/* The signer process (the end of this file): isolated keys behind a socketpair. */
+static enum cr_err signer_request(struct sm2_keyring *k, const char *name, const void *data,
+                                  size_t len, struct sm2_signature *out, struct cr_error *e);
+static void signer_stop(struct sm2_keyring *k);
 
 #define KEYRING_MAX  64
 #define KEY_NAME_MAX 32
@@ -32,6 +41,9 @@ struct sm2_keyring {
         pthread_mutex_t lock;
         size_t count;
         struct loaded_key keys[KEYRING_MAX];
+        /* Isolated mode (signer.c): the keys live in a child process behind this socket. */
+        int fd;
+        pid_t child;
 };
 
 enum cr_err sm2_keyring_open(const char *dir, struct sm2_keyring **out, struct cr_error *e)
@@ -49,6 +61,7 @@ enum cr_err sm2_keyring_open(const char *dir, struct sm2_keyring **out, struct c
                 return cr_fail(e, CR_EINVAL, "invalid_value", NULL, "key directory path too long");
         }
         pthread_mutex_init(&k->lock, NULL);
+        k->fd = -1;
         *out = k;
         return CR_OK;
 }
@@ -57,6 +70,7 @@ void sm2_keyring_close(struct sm2_keyring *k)
 {
         if (!k)
                 return;
+        signer_stop(k);
         for (size_t i = 0; i < k->count; i++)
                 EVP_PKEY_free(k->keys[i].pkey);
         pthread_mutex_destroy(&k->lock);
@@ -239,6 +253,8 @@ enum cr_err sm2_keyring_sign(struct sm2_keyring *k, const char *name, const void
 
         if (!valid_name(name))
                 return cr_fail(e, CR_EINVAL, "invalid_value", NULL, "bad signing key name");
+        if (k->fd >= 0)
+                return signer_request(k, name, data, len, out, e);
         pthread_mutex_lock(&k->lock);
         lk = key_for(k, name, e);
         if (lk) {
@@ -265,6 +281,37 @@ enum cr_err sm2_keyring_public(struct sm2_keyring *k, const char *name, char key
 
         if (!valid_name(name))
                 return cr_fail(e, CR_EINVAL, "invalid_value", NULL, "bad signing key name");
+        if (k->fd >= 0) {
+                /* Public keys are remembered here, so they stay known if the signer stops. */
+                struct sm2_signature s;
+                enum cr_err err = CR_OK;
+                int known = 0;
+                pthread_mutex_lock(&k->lock);
+                for (size_t i = 0; i < k->count && !known; i++)
+                        if (strcmp(k->keys[i].name, name) == 0) {
+                                str_copy(key_id, SM2_KEY_ID_LEN, k->keys[i].key_id);
+                                str_copy(pem, SM2_PUB_PEM_MAX, k->keys[i].pub_pem);
+                                known = 1;
+                        }
+                pthread_mutex_unlock(&k->lock);
+                if (known)
+                        return CR_OK;
+                err = signer_request(k, name, NULL, 0, &s, e);
+                if (err)
+                        return err;
+                str_copy(key_id, SM2_KEY_ID_LEN, s.key_id);
+                str_copy(pem, SM2_PUB_PEM_MAX, s.public_key_pem);
+                pthread_mutex_lock(&k->lock);
+                if (k->count < KEYRING_MAX) {
+                        struct loaded_key *cached = &k->keys[k->count++];
+                        memset(cached, 0, sizeof(*cached));
+                        str_copy(cached->name, sizeof(cached->name), name);
+                        str_copy(cached->key_id, sizeof(cached->key_id), s.key_id);
+                        str_copy(cached->pub_pem, sizeof(cached->pub_pem), s.public_key_pem);
+                }
+                pthread_mutex_unlock(&k->lock);
+                return CR_OK;
+        }
         pthread_mutex_lock(&k->lock);
         lk = key_for(k, name, e);
         if (lk) {
@@ -356,4 +403,184 @@ enum cr_err sm2_point_pem(const unsigned char point[SM2_POINT_LEN], char pem[SM2
                 return cr_fail(e, CR_EINVAL, "invalid_value", NULL,
                                "not an uncompressed point on the SM2 curve");
         return CR_OK;
+}
+
+/*
+ * The signer process.  sm2_keyring_open_isolated forks a child that alone
+ * opens the key files and answers requests over a socketpair; the parent,
+ * which faces the network, never reads a private key.  A request is
+ * [u8 op: 1 public key, 2 sign][u8 name length][name][u32 data length][data];
+ * the answer is [u8 status][u16 length][key ID][u16 length][PEM][u16 length]
+ * [signature or error text].  One request is in flight at a time.
+ */
+#define SIGNER_DATA_MAX (1024 * 1024)
+
+static int read_full(int fd, void *p, size_t n)
+{
+        char *c = p;
+
+        while (n) {
+                ssize_t r = read(fd, c, n);
+                if (r < 0 && errno == EINTR)
+                        continue;
+                if (r <= 0)
+                        return -1;
+                c += r;
+                n -= (size_t)r;
+        }
+        return 0;
+}
+
+static int write_full(int fd, const void *p, size_t n)
+{
+        const char *c = p;
+
+        while (n) {
+                ssize_t w = write(fd, c, n);
+                if (w < 0 && errno == EINTR)
+                        continue;
+                if (w <= 0)
+                        return -1;
+                c += w;
+                n -= (size_t)w;
+        }
+        return 0;
+}
+
+static int put_field(int fd, const void *p, size_t n)
+{
+        unsigned char len[2] = {(unsigned char)(n >> 8), (unsigned char)n};
+
+        return n > 0xffff || write_full(fd, len, 2) || write_full(fd, p, n) ? -1 : 0;
+}
+
+static int get_field(int fd, void *p, size_t max, size_t *n)
+{
+        unsigned char len[2];
+
+        if (read_full(fd, len, 2))
+                return -1;
+        *n = (size_t)len[0] << 8 | len[1];
+        return *n > max || read_full(fd, p, *n) ? -1 : 0;
+}
+
+/* The child's loop: answer until the parent goes away. */
+static void signer_main(int fd, const char *dir)
+{
+        struct sm2_keyring *k = NULL;
+        struct cr_error e = CR_ERROR_INIT;
+        char *data = malloc(SIGNER_DATA_MAX);
+
+        if (!data || sm2_keyring_open(dir, &k, &e))
+                _exit(1);
+        for (;;) {
+                unsigned char op, nlen, dlen[4];
+                char name[KEY_NAME_MAX + 1];
+                struct sm2_signature s;
+                size_t len;
+                enum cr_err err;
+
+                if (read_full(fd, &op, 1) || read_full(fd, &nlen, 1) || nlen > KEY_NAME_MAX ||
+                    read_full(fd, name, nlen) || read_full(fd, dlen, 4))
+                        break;
+                name[nlen] = '\0';
+                len =
+                    (size_t)dlen[0] << 24 | (size_t)dlen[1] << 16 | (size_t)dlen[2] << 8 | dlen[3];
+                if (len > SIGNER_DATA_MAX || read_full(fd, data, len))
+                        break;
+                memset(&s, 0, sizeof(s));
+                err = op == 2 ? sm2_keyring_sign(k, name, data, len, &s, &e)
+                              : sm2_keyring_public(k, name, s.key_id, s.public_key_pem, &e);
+                if (err) {
+                        unsigned char st = 1;
+                        if (write_full(fd, &st, 1) || put_field(fd, "", 0) ||
+                            put_field(fd, "", 0) || put_field(fd, e.detail, strlen(e.detail)))
+                                break;
+                        cr_error_clear(&e);
+                        continue;
+                }
+                {
+                        unsigned char st = 0;
+                        if (write_full(fd, &st, 1) || put_field(fd, s.key_id, strlen(s.key_id)) ||
+                            put_field(fd, s.public_key_pem, strlen(s.public_key_pem)) ||
+                            put_field(fd, s.der, op == 2 ? s.len : 0))
+                                break;
+                }
+        }
+        /* _exit: the child shares the parent's atexit handlers and must not run them. */
+        _exit(0);
+}
+
+enum cr_err sm2_keyring_open_isolated(const char *dir, struct sm2_keyring **out, struct cr_error *e)
+{
+        int sv[2];
+        pid_t pid;
+        enum cr_err err = sm2_keyring_open(dir, out, e);
+
+        if (err)
+                return err;
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+                sm2_keyring_close(*out);
+                return cr_fail(e, CR_EIO, "internal", NULL, "socketpair: %s", strerror(errno));
+        }
+        pid = fork();
+        if (pid < 0) {
+                close(sv[0]);
+                close(sv[1]);
+                sm2_keyring_close(*out);
+                return cr_fail(e, CR_EIO, "internal", NULL, "fork: %s", strerror(errno));
+        }
+        if (pid == 0) {
+                close(sv[0]);
+                /* The signer dies with the server rather than outliving it. */
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                signer_main(sv[1], dir);
+        }
+        close(sv[1]);
+        (*out)->fd = sv[0];
+        (*out)->child = pid;
+        return CR_OK;
+}
+
+static enum cr_err signer_request(struct sm2_keyring *k, const char *name, const void *data,
+                                  size_t len, struct sm2_signature *out, struct cr_error *e)
+{
+        unsigned char op = data ? 2 : 1, nlen = (unsigned char)strlen(name), st;
+        unsigned char dlen[4] = {(unsigned char)(len >> 24), (unsigned char)(len >> 16),
+                                 (unsigned char)(len >> 8), (unsigned char)len};
+        size_t n1 = 0, n2 = 0, n3 = 0;
+        char msg[512];
+        int bad;
+
+        if (len > SIGNER_DATA_MAX)
+                return cr_fail(e, CR_ETOOLARGE, "internal", NULL, "too much to sign at once");
+        memset(out, 0, sizeof(*out));
+        pthread_mutex_lock(&k->lock);
+        bad = write_full(k->fd, &op, 1) || write_full(k->fd, &nlen, 1) ||
+              write_full(k->fd, name, nlen) || write_full(k->fd, dlen, 4) ||
+              (len && write_full(k->fd, data, len)) || read_full(k->fd, &st, 1) ||
+              get_field(k->fd, out->key_id, SM2_KEY_ID_LEN - 1, &n1) ||
+              get_field(k->fd, out->public_key_pem, SM2_PUB_PEM_MAX - 1, &n2) ||
+              get_field(k->fd, st ? (void *)msg : (void *)out->der,
+                        st ? sizeof(msg) - 1 : sizeof(out->der), &n3);
+        pthread_mutex_unlock(&k->lock);
+        if (bad)
+                return cr_fail(e, CR_EIO, "internal", NULL, "the signer process does not answer");
+        if (st) {
+                msg[n3] = '\0';
+                return cr_fail(e, CR_EINTERNAL, "internal", NULL, "signer: %s", msg);
+        }
+        out->key_id[n1] = '\0';
+        out->public_key_pem[n2] = '\0';
+        out->len = n3;
+        return CR_OK;
+}
+
+static void signer_stop(struct sm2_keyring *k)
+{
+        if (k->fd < 0)
+                return;
+        close(k->fd);
+        k->fd = -1;
+        waitpid(k->child, NULL, 0);
 }

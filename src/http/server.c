@@ -724,7 +724,8 @@ enum cr_err server_start(const struct config *cfg, struct server **out, struct c
         {
                 char dir[1100];
                 config_key_dir(cfg, dir, sizeof(dir));
-                err = sm2_keyring_open(dir, &srv->keyring, e);
+                /* Forked first, while this process has one thread: the keys stay over there. */
+                err = sm2_keyring_open_isolated(dir, &srv->keyring, e);
                 if (err)
                         goto fail;
                 /* Certificates name the public lookup address that their QR codes link to. */

@@ -117,7 +117,7 @@ test('a receipt with one altered proof hash fails the inclusion step', async () 
     assert.deepEqual(await stepStatuses(page), { receipt: 'pass', key: 'pass', signature: 'pass', inclusion: 'fail', entry: 'skip' });
     const why = await page.locator('li[data-step="inclusion"]').textContent();
     assert.match(why, /根哈希/, why);
-    assert.match(await page.locator('#verify-summary').textContent(), /核验未通过（包含证明/);
+    assert.match(await page.locator('#verify-summary').textContent(), /核验未通过——包含证明/);
     assert.match(await page.locator('#status').textContent(), /未通过/);
     await screenshot(page, 'log-verify-altered-proof');
     assert.deepEqual(errors, []);
@@ -151,7 +151,7 @@ test('an uploaded receipt verifies; an altered checkpoint or another log\'s key 
 
     // Another log's valid key: the checkpoint carries no signature by it.
     await page.getByLabel('或粘贴收据内容').fill(receipt);
-    await page.getByLabel('日志公钥（vkey）').fill(OTHER_KEY);
+    await page.getByRole('textbox', { name: '日志公钥（vkey）' }).fill(OTHER_KEY);
     await page.getByRole('button', { name: '核验收据', exact: true }).click();
     await page.locator('li[data-step="signature"][data-status="fail"]').waitFor();
     st = await stepStatuses(page);
@@ -162,7 +162,7 @@ test('an uploaded receipt verifies; an altered checkpoint or another log\'s key 
     // A key whose stated key ID is wrong fails at the key step.
     const parts = log.key.split('+');
     const wrongId = [parts[0], parts[1].replace(/^./, (c) => (c === '0' ? '1' : '0')), ...parts.slice(2)].join('+');
-    await page.getByLabel('日志公钥（vkey）').fill(wrongId);
+    await page.getByRole('textbox', { name: '日志公钥（vkey）' }).fill(wrongId);
     await page.getByRole('button', { name: '核验收据', exact: true }).click();
     await page.locator('li[data-step="key"][data-status="fail"]').waitFor();
     assert.match(await page.locator('li[data-step="key"]').textContent(), /密钥标识不符/);

@@ -85,7 +85,7 @@ export async function startServer({ fixtures = true, demo = false, reuse = null,
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    url, db, dir,
+    url, db, dir, pid: child.pid,
     log: () => log,
     cli: (args, opts) => cli(db, args, opts),
     // Stops the server with SIGTERM. Under the sanitizers a leak or memory
