@@ -1585,6 +1585,51 @@ const MATRIX = [
   },
   { label: 'GET /api/v1/certificates/{unknown number}/qr.svg', method: 'GET', path: '/api/v1/certificates/SXH209900001/qr.svg', expect: all(404) },
   {
+    route: 'GET /log/checkpoint', method: 'GET', path: '/log/checkpoint', expect: all(200),
+    check: (r) => {
+      assert.match(r.headers.get('content-type'), /^text\/plain/);
+      const lines = r.text.split('\n');
+      assert.match(lines[1], /^[1-9][0-9]*$/, 'the tree size');
+      assert.equal(Buffer.from(lines[2], 'base64').length, 32, 'an SM3 root');
+      assert.match(r.text, /\n\n— /, 'a signature line after a blank line');
+    },
+  },
+  {
+    route: 'GET /log/key', method: 'GET', path: '/log/key', expect: all(200),
+    check: (r) => assert.match(r.text.trim(), /^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/),
+  },
+  {
+    route: 'GET /log/tile/{*}', method: 'GET', path: '/log/tile/entries/000.p/1', expect: all(200),
+    check: (r) => assert.match(r.headers.get('content-type'), /octet-stream/),
+  },
+  { label: 'GET /log/tile/{not a tile path}', method: 'GET', path: '/log/tile/banana', expect: all(404) },
+  {
+    route: 'GET /api/v1/log', method: 'GET', path: '/api/v1/log', expect: all(200),
+    check: (r) => { assertJson(r); for (const k of ['origin', 'entries', 'size', 'key']) assert.ok(k in r.body, k); },
+  },
+  {
+    route: 'GET /api/v1/log/entries/{index}', method: 'GET', path: '/api/v1/log/entries/0', expect: all(200),
+    check: (r) => { for (const k of ['bureau', 'kind', 'record_sm3', 'subject', 'time']) assert.ok(k in r.body, k); },
+  },
+  { label: 'GET /api/v1/log/entries/{unknown}', method: 'GET', path: '/api/v1/log/entries/99999999', expect: all(404) },
+  {
+    route: 'GET /api/v1/log/receipt', method: 'GET', path: '/api/v1/log/receipt?index=0', expect: all(200),
+    check: (r) => assert.ok(r.text.startsWith('c2sp.org/tlog-proof@v1\n')),
+  },
+  {
+    route: 'GET /api/v1/log/consistency', method: 'GET', path: '/api/v1/log/consistency?from=1&to=1', expect: all(200),
+    check: (r) => { assertJson(r); assert.deepEqual(r.body.proof, []); },
+  },
+  { label: 'GET /api/v1/log/consistency from beyond the signed size', method: 'GET', path: '/api/v1/log/consistency?from=1&to=99999999', expect: all(422), code: 'invalid_value', field: 'from' },
+  {
+    route: 'GET /api/v1/log/witnesses', method: 'GET', path: '/api/v1/log/witnesses', expect: all(200),
+    check: (r) => { assertJson(r); assert.ok(Array.isArray(r.body.items)); },
+  },
+  {
+    route: 'POST /api/v1/log/cosignatures', method: 'POST', path: '/api/v1/log/cosignatures', expect: all(422),
+    body: () => ({ size: 1, cosignature: 'not a cosignature line\n' }), code: 'invalid_value',
+  },
+  {
     route: 'GET /api/v1/signing-keys', method: 'GET', path: '/api/v1/signing-keys', expect: all(200),
     check: (r) => {
       assertJson(r);
