@@ -538,7 +538,8 @@ static int check_legacy_row(struct store *s, const struct caller *c, const struc
 }
 
 enum cr_err certificate_import_legacy(struct store *s, const struct caller *c, const char *data,
-                                      size_t len, int *imported, struct cr_error *e)
+                                      size_t len, int *imported, int64_t *log_first,
+                                      int64_t *log_last, struct cr_error *e)
 {
         struct csv_reader r;
         struct csv_record rec;
@@ -551,6 +552,7 @@ enum cr_err certificate_import_legacy(struct store *s, const struct caller *c, c
         json_t *cert;
 
         *imported = 0;
+        *log_first = *log_last = -1;
         if (!ent || !rows || !seen) {
                 free(ent);
                 json_decref(rows);
@@ -621,6 +623,11 @@ enum cr_err certificate_import_legacy(struct store *s, const struct caller *c, c
                 if (!err)
                         err = log_record(s, "certificate.legacy_record", jstr(cert, "number"),
                                          jstr(cert, "bureau_code"), cert, &log_index, e);
+                if (!err) {
+                        if (*log_first < 0)
+                                *log_first = log_index;
+                        *log_last = log_index;
+                }
                 if (!err)
                         err = store_certificate_event_add(
                             s, id, jstr(cert, "issued_on"), "valid",

@@ -234,6 +234,7 @@ static enum cr_err demo_legacy(struct store *s, struct cr_error *e)
         struct caller cli;
         struct buf csv;
         int imported = 0;
+        int64_t first = 0, last = 0;
         enum cr_err err;
 
         caller_for_cli(&cli);
@@ -247,7 +248,8 @@ static enum cr_err demo_legacy(struct store *s, struct cr_error *e)
                                  docs[i].product, docs[i].model, docs[i].issued, docs[i].expires);
         }
         if (!err)
-                err = certificate_import_legacy(s, &cli, csv.data, csv.len, &imported, e);
+                err = certificate_import_legacy(s, &cli, csv.data, csv.len, &imported, &first,
+                                                &last, e);
         buf_release(&csv);
         return err;
 }

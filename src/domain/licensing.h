@@ -113,9 +113,13 @@ enum cr_err certificate_list_scoped(struct store *s, const struct caller *c, str
                                     struct cr_error *e);
 enum cr_err certificate_set_status(struct store *s, const struct caller *c, const char *number,
                                    const json_t *body, json_t **out, struct cr_error *e);
-/* Legacy documents of the removed items from CSV: all rows or none. */
+/*
+ * Legacy documents of the removed items from CSV: all rows or none.  Each is
+ * a public act; log_first and log_last get the range of their log entries.
+ */
 enum cr_err certificate_import_legacy(struct store *s, const struct caller *c, const char *data,
-                                      size_t len, int *imported, struct cr_error *e);
+                                      size_t len, int *imported, int64_t *log_first,
+                                      int64_t *log_last, struct cr_error *e);
 /*
  * Issues a type certificate for an approved application record inside the
  * caller's transaction: numbers it, signs its document, stores it and its

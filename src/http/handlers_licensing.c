@@ -336,11 +336,13 @@ enum cr_err h_certificate_status(struct http_request *rq, struct http_response *
 enum cr_err h_legacy_import(struct http_request *rq, struct http_response *rs)
 {
         int imported = 0;
+        int64_t first = -1, last = -1;
         enum cr_err err = certificate_import_legacy(rq->store, &rq->caller, rq->raw, rq->raw_len,
-                                                    &imported, &rq->err);
+                                                    &imported, &first, &last, &rq->err);
 
         if (err)
                 return err;
-        rs->json = json_pack("{s:i}", "imported", imported);
+        rs->json = json_pack("{s:i, s:I, s:I}", "imported", imported, "log_first_index",
+                             (json_int_t)first, "log_last_index", (json_int_t)last);
         return CR_OK;
 }

@@ -140,6 +140,11 @@ check "another log integrated" 0 "$BIN" --db f.db log integrate
 sqlite3 f.db "PRAGMA trusted_schema = 1; DROP TRIGGER log_checkpoints_no_update; UPDATE log_checkpoints SET note = replace(note, char(10) || '10' || char(10), char(10) || '9' || char(10))"
 check "audit finds an altered checkpoint" 1 "$BIN" --db f.db log audit
 contains "the checkpoint is named" out.txt "checkpoint"
+"$BIN" --db g.db demo --enterprises 40 >/dev/null 2>&1
+check "a third log integrated" 0 "$BIN" --db g.db log integrate
+sqlite3 g.db "PRAGMA trusted_schema = 1; DROP TRIGGER log_entries_no_delete; DELETE FROM log_entries WHERE idx = 6"
+check "audit finds a deleted entry" 1 "$BIN" --db g.db log audit
+contains "the missing index is named" out.txt "index 6"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
