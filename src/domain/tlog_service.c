@@ -70,6 +70,13 @@ enum cr_err log_record(struct store *s, const char *kind, const char *subject, c
         json_decref(entry);
         if (!text)
                 return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
+        /* An entry must fit in a receipt (tlog-proof extra data), whatever its subject. */
+        if (strlen(text) > LOG_ENTRY_MAX) {
+                free(text);
+                return cr_fail(e, CR_EINTERNAL, "internal", NULL,
+                               "a log entry for %s would be longer than %d bytes", kind,
+                               LOG_ENTRY_MAX);
+        }
         err = store_log_append(s, text, strlen(text), kind, subject, now, index, e);
         free(text);
         return err;
@@ -383,6 +390,9 @@ enum cr_err log_receipt(struct store *s, int64_t index, struct buf *out, struct 
         if (!err)
                 err = tlog_prove_inclusion(&sm3_hasher, &reader, (uint64_t)index, (uint64_t)size,
                                            &r->proof, e);
+        if (!err && entry.len > sizeof(r->extra))
+                err = cr_fail(e, CR_EINTERNAL, "internal", NULL,
+                              "entry %lld is too long for a receipt", (long long)index);
         if (!err) {
                 /* The receipt carries only the checkpoint's text and the log's signature. */
                 r->has_extra = true;

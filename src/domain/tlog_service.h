@@ -19,6 +19,7 @@
 
 #define LOG_KEY_NAME "log" /* the log's key in the keyring */
 #define LOG_ORIGIN_MAX 200
+#define LOG_ENTRY_MAX  4000 /* bytes of an entry: it travels inside receipts (4096 at most) */
 
 /*
  * Appends the entry of a public act, inside the caller's transaction:

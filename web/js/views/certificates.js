@@ -136,13 +136,22 @@ export function certificateFields(ref, c, bureauLabel) {
   ]);
 }
 
+// Each status change is a public act in the transparency log: its receipt can be
+// downloaded, or verified in the browser on the log page.
+function receiptLinks(index) {
+  if (!Number.isInteger(index)) return h('span', { class: 'muted' }, '—');
+  return h('span', {},
+    h('a', { href: `/log.html?index=${index}` }, `${t('cert.verify_receipt')} #${index}`), ' · ',
+    h('a', { href: `/api/v1/log/receipt?index=${index}`, download: `receipt-${index}.txt` }, t('cert.download_receipt')));
+}
+
 export function historyTable(c) {
   const list = c.history || [];
   if (!list.length) return h('p', { class: 'muted' }, t('cert.no_history'));
   return table({
     caption: t('cert.history_caption'),
-    columns: [t('cert.effective_on'), t('field.status'), t('field.reason'), t('cert.recorded_at')],
-    rows: list.map((x) => [day(x.on), certStatusBadge(x.status), h('span', { class: 'prewrap' }, show(x.reason)), time(x.at)]),
+    columns: [t('cert.effective_on'), t('field.status'), t('field.reason'), t('cert.recorded_at'), t('cert.log_receipt')],
+    rows: list.map((x) => [day(x.on), certStatusBadge(x.status), h('span', { class: 'prewrap' }, show(x.reason)), time(x.at), receiptLinks(x.log_index)]),
     rowHeader: true,
     className: 'data history',
   });
