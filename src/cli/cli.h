@@ -49,6 +49,20 @@ int cli_read_line(char *buf, size_t size);
  */
 int cli_read_file(const char *path, size_t max, struct buf *out);
 
+/* A subcommand: its name and what runs it (the store, if it opens one, is closed after). */
+struct cli_sub {
+        const char *name;
+        int (*run)(struct cli *c, struct store **sp, int argc, char **argv);
+};
+
+/*
+ * Runs the subcommand named by c->argv[0] among subs; prints usage for
+ * --help or no subcommand, and names an unknown one.  command is the
+ * command's name for messages ("log").
+ */
+int cli_dispatch(struct cli *c, const char *command, const struct cli_sub *subs, size_t nsubs,
+                 const char *usage);
+
 /* Prints a JSON value to stdout, indented. Releases it. */
 void cli_print_json(json_t *v);
 

@@ -136,3 +136,25 @@ int cli_read_file(const char *path, size_t max, struct buf *out)
         fclose(f);
         return rc;
 }
+
+int cli_dispatch(struct cli *c, const char *command, const struct cli_sub *subs, size_t nsubs,
+                 const char *usage)
+{
+        struct store *s = NULL;
+        int rc;
+
+        if (c->argc < 1 || strcmp(c->argv[0], "--help") == 0) {
+                fputs(usage, c->argc < 1 ? stderr : stdout);
+                return c->argc < 1 ? EXIT_USAGE : EXIT_OK;
+        }
+        for (size_t i = 0; i < nsubs; i++) {
+                if (strcmp(c->argv[0], subs[i].name) != 0)
+                        continue;
+                rc = subs[i].run(c, &s, c->argc - 1, c->argv + 1);
+                store_close(s);
+                return rc;
+        }
+        fprintf(stderr, "cryptoreg %s: unknown subcommand \"%s\"\n\n%s", command, c->argv[0],
+                usage);
+        return EXIT_USAGE;
+}

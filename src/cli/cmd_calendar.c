@@ -152,25 +152,8 @@ static int cal_deadline(struct cli *c, struct store **sp, int argc, char **argv)
 
 int cmd_calendar(struct cli *c)
 {
-        static const struct {
-                const char *name;
-                int (*run)(struct cli *c, struct store **sp, int argc, char **argv);
-        } subs[] = {
+        static const struct cli_sub subs[] = {
             {"list", cal_list}, {"show", cal_show}, {"load", cal_load}, {"deadline", cal_deadline}};
-        struct store *s = NULL;
-        int rc;
 
-        if (c->argc < 1 || strcmp(c->argv[0], "--help") == 0) {
-                fputs(usage, c->argc < 1 ? stderr : stdout);
-                return c->argc < 1 ? EXIT_USAGE : EXIT_OK;
-        }
-        for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
-                if (strcmp(c->argv[0], subs[i].name) != 0)
-                        continue;
-                rc = subs[i].run(c, &s, c->argc - 1, c->argv + 1);
-                store_close(s);
-                return rc;
-        }
-        fprintf(stderr, "cryptoreg calendar: unknown subcommand \"%s\"\n\n%s", c->argv[0], usage);
-        return EXIT_USAGE;
+        return cli_dispatch(c, "calendar", subs, sizeof(subs) / sizeof(subs[0]), usage);
 }

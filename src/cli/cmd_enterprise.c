@@ -235,25 +235,8 @@ static int ent_list(struct cli *c, struct store **sp, int argc, char **argv)
 
 int cmd_enterprise(struct cli *c)
 {
-        static const struct {
-                const char *name;
-                int (*run)(struct cli *c, struct store **sp, int argc, char **argv);
-        } subs[] = {
+        static const struct cli_sub subs[] = {
             {"add", ent_add}, {"import", ent_import}, {"show", ent_show}, {"list", ent_list}};
-        struct store *s = NULL;
-        int rc;
 
-        if (c->argc < 1 || strcmp(c->argv[0], "--help") == 0) {
-                fputs(usage, c->argc < 1 ? stderr : stdout);
-                return c->argc < 1 ? EXIT_USAGE : EXIT_OK;
-        }
-        for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
-                if (strcmp(c->argv[0], subs[i].name) != 0)
-                        continue;
-                rc = subs[i].run(c, &s, c->argc - 1, c->argv + 1);
-                store_close(s);
-                return rc;
-        }
-        fprintf(stderr, "cryptoreg enterprise: unknown subcommand \"%s\"\n\n%s", c->argv[0], usage);
-        return EXIT_USAGE;
+        return cli_dispatch(c, "enterprise", subs, sizeof(subs) / sizeof(subs[0]), usage);
 }

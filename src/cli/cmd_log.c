@@ -203,28 +203,11 @@ static int log_witness_add_cmd(struct cli *c, struct store **sp, int argc, char 
 
 int cmd_log(struct cli *c)
 {
-        static const struct {
-                const char *name;
-                int (*run)(struct cli *c, struct store **sp, int argc, char **argv);
-        } subs[] = {{"key", log_key_cmd},
-                    {"integrate", log_integrate_cmd},
-                    {"verify-receipt", log_verify_cmd},
-                    {"audit", log_audit_cmd},
-                    {"witness-add", log_witness_add_cmd}};
-        struct store *s = NULL;
-        int rc;
+        static const struct cli_sub subs[] = {{"key", log_key_cmd},
+                                              {"integrate", log_integrate_cmd},
+                                              {"verify-receipt", log_verify_cmd},
+                                              {"audit", log_audit_cmd},
+                                              {"witness-add", log_witness_add_cmd}};
 
-        if (c->argc < 1 || strcmp(c->argv[0], "--help") == 0) {
-                fputs(usage, c->argc < 1 ? stderr : stdout);
-                return c->argc < 1 ? EXIT_USAGE : EXIT_OK;
-        }
-        for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
-                if (strcmp(c->argv[0], subs[i].name) != 0)
-                        continue;
-                rc = subs[i].run(c, &s, c->argc - 1, c->argv + 1);
-                store_close(s);
-                return rc;
-        }
-        fprintf(stderr, "cryptoreg log: unknown subcommand \"%s\"\n\n%s", c->argv[0], usage);
-        return EXIT_USAGE;
+        return cli_dispatch(c, "log", subs, sizeof(subs) / sizeof(subs[0]), usage);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "domain/tlog_hashers.h"
 #include "tlog/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/merkle.h"
@@ -17,36 +18,6 @@
 #include "tlog/receipt.h"
 #include "tlog/tile.h"
 #include "core/banned.h"
-
-/* The tree's hash: SM3.  A failing hash aborts, as merkle.h asks: a wrong tree is worse. */
-static void sm3_hash(void *ctx, const void *const *parts, const size_t *lens, size_t n,
-                     uint8_t out[TLOG_HASH_LEN])
-{
-        (void)ctx;
-        if (sm3_digest_parts(parts, lens, n, out) != CR_OK)
-                abort();
-}
-
-static void sha256_hash(void *ctx, const void *const *parts, const size_t *lens, size_t n,
-                        uint8_t out[TLOG_HASH_LEN])
-{
-        unsigned char buf[512];
-        size_t total = 0;
-
-        (void)ctx;
-        /* Key IDs hash a name and a key: short, so they are copied together. */
-        for (size_t i = 0; i < n; i++) {
-                if (total + lens[i] > sizeof(buf))
-                        abort();
-                memcpy(buf + total, parts[i], lens[i]);
-                total += lens[i];
-        }
-        if (sha256_digest(buf, total, out) != CR_OK)
-                abort();
-}
-
-static const struct tlog_hasher sm3_hasher = {sm3_hash, NULL};
-static const struct tlog_hasher sha256_hasher = {sha256_hash, NULL};
 
 enum cr_err log_record(struct store *s, const char *kind, const char *subject, const char *bureau,
                        const json_t *record, int64_t *index, struct cr_error *e)
@@ -148,7 +119,7 @@ enum cr_err log_vkey(struct sm2_keyring *keys, const char *origin, struct buf *o
         size_t key_len;
         enum cr_err err = log_key(keys, key, &key_len, pem, e);
 
-        return err ? err : tlog_vkey_format(&sha256_hasher, origin, key, key_len, out, e);
+        return err ? err : tlog_vkey_format(&log_sha256_hasher, origin, key, key_len, out, e);
 }
 
 static enum cr_err keyring_sign(void *ctx, const void *msg, size_t len, uint8_t *sig, size_t sigmax,
@@ -186,8 +157,8 @@ static enum cr_err integrate_entry(void *arg, int64_t index, const void *data, s
         if (index != ic->expect)
                 return CR_EINTERNAL;
         ic->expect++;
-        tlog_leaf_hash(&sm3_hasher, data, len, leaf);
-        err = tlog_frontier_append(&ic->frontier, &sm3_hasher, leaf, done, &n, e);
+        tlog_leaf_hash(&log_sm3_hasher, data, len, leaf);
+        err = tlog_frontier_append(&ic->frontier, &log_sm3_hasher, leaf, done, &n, e);
         for (size_t i = 0; !err && i < n; i++)
                 err = store_log_hash_put(ic->s, done[i].node.level, done[i].node.index,
                                          done[i].hash, e);
@@ -237,9 +208,10 @@ enum cr_err log_integrate(struct store *s, struct sm2_keyring *keys, const char 
         if (!err) {
                 struct tlog_checkpoint cp = {origin, strlen(origin), (uint64_t)count, {0}, NULL, 0};
                 struct tlog_note_signer signer = {
-                    origin, tlog_note_key_id(&sha256_hasher, origin, strlen(origin), key, key_len),
+                    origin,
+                    tlog_note_key_id(&log_sha256_hasher, origin, strlen(origin), key, key_len),
                     keyring_sign, keys};
-                tlog_frontier_root(&ic->frontier, &sm3_hasher, cp.root);
+                tlog_frontier_root(&ic->frontier, &log_sm3_hasher, cp.root);
                 err = tlog_checkpoint_sign(&cp, &signer, 1, &out, e);
         }
         time_now_rfc3339(now);
@@ -388,8 +360,8 @@ enum cr_err log_receipt(struct store *s, int64_t index, struct buf *out, struct 
                               "ask again in a moment",
                               (long long)index, (long long)size);
         if (!err)
-                err = tlog_prove_inclusion(&sm3_hasher, &reader, (uint64_t)index, (uint64_t)size,
-                                           &r->proof, e);
+                err = tlog_prove_inclusion(&log_sm3_hasher, &reader, (uint64_t)index,
+                                           (uint64_t)size, &r->proof, e);
         if (!err && entry.len > sizeof(r->extra))
                 err = cr_fail(e, CR_EINTERNAL, "internal", NULL,
                               "entry %lld is too long for a receipt", (long long)index);
@@ -427,8 +399,8 @@ enum cr_err log_consistency(struct store *s, int64_t from, int64_t to, json_t **
                               "from and to must satisfy 1 <= from <= to <= %lld, the signed size",
                               (long long)size);
         if (!err)
-                err = tlog_prove_consistency(&sm3_hasher, &reader, (uint64_t)from, (uint64_t)to, p,
-                                             e);
+                err = tlog_prove_consistency(&log_sm3_hasher, &reader, (uint64_t)from, (uint64_t)to,
+                                             p, e);
         if (!err) {
                 json_t *hashes = json_array();
                 for (size_t i = 0; i < p->len; i++) {
@@ -456,7 +428,7 @@ static enum cr_err verifier_from_vkey(const char *vkey, struct tlog_vkey *k,
                                       struct cr_error *e)
 {
         size_t off = 0;
-        enum cr_err err = tlog_vkey_parse(&sha256_hasher, vkey, strlen(vkey), k, e);
+        enum cr_err err = tlog_vkey_parse(&log_sha256_hasher, vkey, strlen(vkey), k, e);
 
         if (err)
                 return err;
@@ -499,8 +471,8 @@ enum cr_err log_verify_receipt(const char *text, size_t len, const char *vkey, j
         if (!err)
                 err = tlog_checkpoint_open(r->checkpoint, r->checkpoint_len, &v, 1, note, &cp, e);
         if (!err) {
-                tlog_leaf_hash(&sm3_hasher, r->extra, r->extra_len, leaf);
-                err = tlog_verify_inclusion(&sm3_hasher, r->index, cp.size, leaf, &r->proof,
+                tlog_leaf_hash(&log_sm3_hasher, r->extra, r->extra_len, leaf);
+                err = tlog_verify_inclusion(&log_sm3_hasher, r->index, cp.size, leaf, &r->proof,
                                             cp.root, e);
         }
         if (!err) {
@@ -555,7 +527,7 @@ static void audit_checkpoint(struct audit_ctx *ac)
                 if (tlog_checkpoint_open(text, strlen(text), ac->verifier, 1, &note, &cp, &ce)) {
                         problem(ac, "checkpoint", size, ce.detail);
                 } else {
-                        tlog_frontier_root(&ac->frontier, &sm3_hasher, root);
+                        tlog_frontier_root(&ac->frontier, &log_sm3_hasher, root);
                         if (cp.size != (uint64_t)size || memcmp(root, cp.root, 32) != 0)
                                 problem(ac, "checkpoint", size,
                                         "the checkpoint's root is not the root of the entries "
@@ -577,8 +549,8 @@ static enum cr_err audit_entry(void *arg, int64_t index, const void *data, size_
                 problem(ac, "entry", (int64_t)ac->frontier.size, "an entry is missing here");
                 return CR_EINVAL;
         }
-        tlog_leaf_hash(&sm3_hasher, data, len, leaf);
-        if (tlog_frontier_append(&ac->frontier, &sm3_hasher, leaf, done, &n, &ce))
+        tlog_leaf_hash(&log_sm3_hasher, data, len, leaf);
+        if (tlog_frontier_append(&ac->frontier, &log_sm3_hasher, leaf, done, &n, &ce))
                 return CR_EINTERNAL;
         for (size_t i = 0; i < n; i++) {
                 size_t found = 0;

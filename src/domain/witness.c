@@ -6,6 +6,8 @@
  */
 #include "domain/tlog_service.h"
 
+#include "domain/tlog_hashers.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,34 +23,6 @@
 
 #define WITNESS_KEY_NAME "witness"
 
-static void sha256_hash(void *ctx, const void *const *parts, const size_t *lens, size_t n,
-                        uint8_t out[TLOG_HASH_LEN])
-{
-        unsigned char buf[512];
-        size_t total = 0;
-
-        (void)ctx;
-        for (size_t i = 0; i < n; i++) {
-                if (total + lens[i] > sizeof(buf))
-                        abort();
-                memcpy(buf + total, parts[i], lens[i]);
-                total += lens[i];
-        }
-        if (sha256_digest(buf, total, out) != CR_OK)
-                abort();
-}
-
-static void sm3_hash(void *ctx, const void *const *parts, const size_t *lens, size_t n,
-                     uint8_t out[TLOG_HASH_LEN])
-{
-        (void)ctx;
-        if (sm3_digest_parts(parts, lens, n, out) != CR_OK)
-                abort();
-}
-
-static const struct tlog_hasher sha256_hasher = {sha256_hash, NULL};
-static const struct tlog_hasher sm3_hasher = {sm3_hash, NULL};
-
 static enum cr_err pem_verify(void *ctx, const void *msg, size_t len, const uint8_t *sig,
                               size_t siglen, int *valid, struct cr_error *e)
 {
@@ -60,7 +34,7 @@ static enum cr_err vkey_pem(const char *vkey, enum tlog_key_type want, struct tl
                             char pem[SM2_PUB_PEM_MAX], struct cr_error *e)
 {
         size_t off = 0;
-        enum cr_err err = tlog_vkey_parse(&sha256_hasher, vkey, strlen(vkey), k, e);
+        enum cr_err err = tlog_vkey_parse(&log_sha256_hasher, vkey, strlen(vkey), k, e);
 
         if (err)
                 return err;
@@ -249,8 +223,8 @@ enum cr_err witness_check(const struct witness_state *st, const char *log_vkey,
                         }
                         p->len++;
                 }
-                err = tlog_verify_consistency(&sm3_hasher, (uint64_t)st->size, cp.size, p, st->root,
-                                              cp.root, e);
+                err = tlog_verify_consistency(&log_sm3_hasher, (uint64_t)st->size, cp.size, p,
+                                              st->root, cp.root, e);
                 if (err) {
                         err = cr_fail(e, CR_ECONFLICT, "log_inconsistent", NULL,
                                       "the checkpoint of size %llu is not consistent with the "
@@ -310,7 +284,7 @@ enum cr_err witness_vkey(struct sm2_keyring *keys, const char *name, struct buf 
         size_t key_len = 0;
         enum cr_err err = cosig_key(keys, key, &key_len, e);
 
-        return err ? err : tlog_vkey_format(&sha256_hasher, name, key, key_len, out, e);
+        return err ? err : tlog_vkey_format(&log_sha256_hasher, name, key, key_len, out, e);
 }
 
 enum cr_err witness_cosign(struct sm2_keyring *keys, const char *name, const char *body,
@@ -325,7 +299,7 @@ enum cr_err witness_cosign(struct sm2_keyring *keys, const char *name, const cha
         if (err)
                 return err;
         signer.name = name;
-        signer.key_id = tlog_note_key_id(&sha256_hasher, name, strlen(name), key, key_len);
+        signer.key_id = tlog_note_key_id(&log_sha256_hasher, name, strlen(name), key, key_len);
         /* tlog_cosign builds the cosigned message itself; the signer signs those bytes. */
         signer.sign = keyring_sign;
         signer.ctx = keys;
