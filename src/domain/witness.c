@@ -6,8 +6,6 @@
  */
 #include "domain/tlog_service.h"
 
-#include "domain/tlog_hashers.h"
-
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +13,7 @@
 
 #include "core/parse.h"
 #include "core/timeutil.h"
+#include "domain/tlog_hashers.h"
 #include "tlog/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/merkle.h"
