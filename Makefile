@@ -35,6 +35,7 @@ bench:
 	scripts/deps.sh bench
 	bench/enterprise-lookup.sh
 	bench/certificate-lookup.sh
+	bench/tlog.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -10,7 +10,7 @@ what=${1:-test}
 build_pkgs=(gcc make cmake pkg-config libqrencode-dev libmicrohttpd-dev libjansson-dev libsqlite3-dev
             libssl-dev libsodium-dev libpq-dev)
 test_pkgs=(check nodejs npm chromium sqlite3 openssl curl)
-bench_pkgs=(wrk nginx-light sqlite3 curl)
+bench_pkgs=(wrk nginx-light sqlite3 curl openssl time)
 
 case "$what" in
   build) pkgs=("${build_pkgs[@]}") ;;

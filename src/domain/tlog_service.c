@@ -194,7 +194,13 @@ enum cr_err log_integrate(struct store *s, struct sm2_keyring *keys, const char 
         if (!err)
                 err = store_log_count(s, &count, e);
         *size = have;
-        if (err || count == have)
+        if (!err && count == have) {
+                /* Nothing new: end the transaction without a commit, which would count as a
+                 * change and drop every cached public answer. */
+                store_rollback(s);
+                goto out;
+        }
+        if (err)
                 goto commit;
         ic->s = s;
         ic->expect = have;

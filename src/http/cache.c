@@ -22,6 +22,8 @@ struct slot {
         char *body;
         size_t len;
         const char *content_type;
+        char etag[CACHE_ETAG_LEN];
+        int immutable;
 };
 
 struct resp_cache {
@@ -60,19 +62,22 @@ void resp_cache_free(struct resp_cache *c)
         free(c);
 }
 
-int resp_cache_get(struct resp_cache *c, const char *key, size_t key_len, uint64_t gen, char **body,
-                   size_t *len, const char **content_type)
+int resp_cache_get(struct resp_cache *c, const char *key, size_t key_len, uint64_t gen,
+                   struct cached_answer *a)
 {
         struct slot *s = &c->slots[hash_key(key, key_len) % CACHE_SLOTS];
         int hit = 0;
 
         pthread_mutex_lock(&s->lock);
-        if (s->key && s->gen == gen && s->key_len == key_len && memcmp(s->key, key, key_len) == 0) {
-                *body = malloc(s->len ? s->len : 1);
-                if (*body) {
-                        memcpy(*body, s->body, s->len);
-                        *len = s->len;
-                        *content_type = s->content_type;
+        if (s->key && (s->immutable || (gen && s->gen == gen)) && s->key_len == key_len &&
+            memcmp(s->key, key, key_len) == 0) {
+                a->body = malloc(s->len ? s->len : 1);
+                if (a->body) {
+                        memcpy(a->body, s->body, s->len);
+                        a->len = s->len;
+                        a->content_type = s->content_type;
+                        memcpy(a->etag, s->etag, sizeof(a->etag));
+                        a->immutable = s->immutable;
                         hit = 1;
                 }
         }
@@ -81,25 +86,25 @@ int resp_cache_get(struct resp_cache *c, const char *key, size_t key_len, uint64
 }
 
 void resp_cache_put(struct resp_cache *c, const char *key, size_t key_len, uint64_t gen,
-                    const char *body, size_t len, const char *content_type)
+                    const struct cached_answer *a)
 {
         struct slot *s = &c->slots[hash_key(key, key_len) % CACHE_SLOTS];
         char *k, *b;
 
-        if (len > CACHE_BODY_MAX)
+        if (a->len > CACHE_BODY_MAX)
                 return;
         k = malloc(key_len);
-        b = malloc(len ? len : 1);
+        b = malloc(a->len ? a->len : 1);
         if (!k || !b) {
                 free(k);
                 free(b);
                 return;
         }
         memcpy(k, key, key_len);
-        memcpy(b, body, len);
+        memcpy(b, a->body, a->len);
         pthread_mutex_lock(&s->lock);
         /* An answer computed from older data never replaces one from newer data. */
-        if (s->key && s->gen > gen) {
+        if (s->key && s->gen > gen && !a->immutable) {
                 pthread_mutex_unlock(&s->lock);
                 free(k);
                 free(b);
@@ -111,7 +116,9 @@ void resp_cache_put(struct resp_cache *c, const char *key, size_t key_len, uint6
         s->key_len = key_len;
         s->gen = gen;
         s->body = b;
-        s->len = len;
-        s->content_type = content_type;
+        s->len = a->len;
+        s->content_type = a->content_type;
+        memcpy(s->etag, a->etag, sizeof(s->etag));
+        s->immutable = a->immutable;
         pthread_mutex_unlock(&s->lock);
 }

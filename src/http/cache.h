@@ -10,21 +10,31 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CACHE_BODY_MAX (32 * 1024) /* larger answers are not kept */
+#define CACHE_BODY_MAX (64 * 1024) /* larger answers are not kept; a full entry bundle fits */
+#define CACHE_ETAG_LEN 24
 
 struct resp_cache;
 
 struct resp_cache *resp_cache_new(void);
 void resp_cache_free(struct resp_cache *c);
 
+struct cached_answer {
+        char *body; /* malloc'd copy */
+        size_t len;
+        const char *content_type;
+        char etag[CACHE_ETAG_LEN];
+        int immutable;
+};
+
 /*
- * Copies the answer stored for key at generation gen into a malloc'd *body;
- * returns 1 on a hit, 0 otherwise.  *content_type points to a string literal.
+ * Copies the answer stored for key into *a and returns 1 when it is valid:
+ * computed at generation gen, or immutable (then any gen matches, and gen 0
+ * asks for immutable answers only).  Returns 0 otherwise.
  */
-int resp_cache_get(struct resp_cache *c, const char *key, size_t key_len, uint64_t gen, char **body,
-                   size_t *len, const char **content_type);
-/* Stores a copy of an answer computed at generation gen; content_type must be a literal. */
+int resp_cache_get(struct resp_cache *c, const char *key, size_t key_len, uint64_t gen,
+                   struct cached_answer *a);
+/* Stores a copy of an answer computed at generation gen (content_type must be a literal). */
 void resp_cache_put(struct resp_cache *c, const char *key, size_t key_len, uint64_t gen,
-                    const char *body, size_t len, const char *content_type);
+                    const struct cached_answer *a);
 
 #endif

@@ -49,6 +49,7 @@ struct http_response {
         char set_cookie[256];
         int public_cache; /* a public read: ETag and Cache-Control: public */
         int immutable;    /* never changes (a full log tile): cached for a year */
+        char etag[24];    /* the ETag when already known (a cached answer), else "" */
 };
 
 typedef enum cr_err (*handler_fn)(struct http_request *rq, struct http_response *rs);

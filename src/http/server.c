@@ -307,6 +307,12 @@ static uint64_t fnv1a64(const char *p, size_t n)
         return h;
 }
 
+/* The ETag of an answer: a 64-bit FNV-1a of its bytes, quoted. */
+static void answer_etag(const char *body, size_t len, char out[CACHE_ETAG_LEN])
+{
+        snprintf(out, CACHE_ETAG_LEN, "\"%016llx\"", (unsigned long long)fnv1a64(body, len));
+}
+
 /* Sends rs; returns the status actually sent. */
 static int send_response(struct MHD_Connection *conn, struct http_request *rq,
                          struct http_response *rs, const char *allow)
@@ -316,7 +322,7 @@ static int send_response(struct MHD_Connection *conn, struct http_request *rq,
         char *body = rs->body;
         size_t len = rs->body_len;
         int status = rs->status;
-        char etag[24];
+        char etag[CACHE_ETAG_LEN];
 
         if (rs->json) {
                 body = json_dumps(rs->json, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -328,7 +334,11 @@ static int send_response(struct MHD_Connection *conn, struct http_request *rq,
         etag[0] = '\0';
         if (rs->public_cache && status == 200 && body) {
                 const char *inm = http_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
-                snprintf(etag, sizeof(etag), "\"%016llx\"", (unsigned long long)fnv1a64(body, len));
+                /* A cached answer brings the ETag computed when it was stored. */
+                if (rs->etag[0])
+                        memcpy(etag, rs->etag, sizeof(etag));
+                else
+                        answer_etag(body, len, etag);
                 if (inm && strcmp(inm, etag) == 0) {
                         free(body);
                         body = NULL;
@@ -547,19 +557,35 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
                         /* The generation is read before the data, so a change made meanwhile
                          * can only make the cached copy look older than it is. */
                         struct buf key;
-                        uint64_t gen = store_generation(rq.store);
+                        struct cached_answer a;
+                        uint64_t gen = 0;
                         buf_init(&key, 4096);
+                        memset(&a, 0, sizeof(a));
                         if (!cache_key(conn, url, &key)) {
                                 err = st->route->handler(&rq, &rs);
-                        } else if (!resp_cache_get(srv->cache, key.data, key.len, gen, &rs.body,
-                                                   &rs.body_len, &rs.content_type)) {
+                        } else if (resp_cache_get(srv->cache, key.data, key.len, 0, &a) ||
+                                   resp_cache_get(srv->cache, key.data, key.len,
+                                                  gen = store_generation(rq.store), &a)) {
+                                /* Immutable answers (full log tiles) need no look at the data. */
+                                rs.body = a.body;
+                                rs.body_len = a.len;
+                                rs.content_type = a.content_type;
+                                rs.immutable = a.immutable;
+                                memcpy(rs.etag, a.etag, sizeof(rs.etag));
+                        } else {
                                 err = st->route->handler(&rq, &rs);
                                 if (!err && rs.status == 200) {
                                         render_json(&rs);
-                                        if (rs.body && rs.content_type)
+                                        if (rs.body && rs.content_type) {
+                                                a.body = rs.body;
+                                                a.len = rs.body_len;
+                                                a.content_type = rs.content_type;
+                                                a.immutable = rs.immutable;
+                                                answer_etag(rs.body, rs.body_len, a.etag);
+                                                memcpy(rs.etag, a.etag, sizeof(rs.etag));
                                                 resp_cache_put(srv->cache, key.data, key.len, gen,
-                                                               rs.body, rs.body_len,
-                                                               rs.content_type);
+                                                               &a);
+                                        }
                                 }
                         }
                         buf_release(&key);
