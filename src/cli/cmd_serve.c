@@ -8,16 +8,46 @@
 #include "core/log.h"
 #include "crypto/crypto.h"
 #include "domain/licensing.h"
+#include "domain/tlog_service.h"
 #include "http/server.h"
 #include "core/banned.h"
+
+/*
+ * Creates the transparency log's SM2 key (mode 0600 in a 0700 directory) if
+ * it does not exist yet, and prints the log's verifier key for publication.
+ */
+static enum cr_err create_log_key(const struct config *cfg, struct store *s, struct cr_error *e)
+{
+        struct sm2_keyring *keys = NULL;
+        char dir[1100], configured[LOG_ORIGIN_MAX], origin[LOG_ORIGIN_MAX];
+        struct buf vkey;
+        enum cr_err err;
+
+        config_key_dir(cfg, dir, sizeof(dir));
+        config_log_origin(cfg, configured, sizeof(configured));
+        buf_init(&vkey, 4096);
+        err = crypto_init(e);
+        if (!err)
+                err = sm2_keyring_open(dir, &keys, e);
+        if (!err)
+                err = log_origin(s, configured, origin, e);
+        if (!err)
+                err = log_vkey(keys, origin, &vkey, e);
+        if (!err)
+                printf("transparency log key (publish it): %.*s\n", (int)vkey.len, vkey.data);
+        buf_release(&vkey);
+        sm2_keyring_close(keys);
+        return err;
+}
 
 int cmd_init(struct cli *c)
 {
         static const char usage[] =
             "usage: cryptoreg init\n\n"
             "Creates the database if it does not exist, applies schema migrations, and seeds\n"
-            "the 33 bureaus and the shipped years of the legal calendar. Safe to run again:\n"
-            "it changes only what is missing.\n";
+            "the 33 bureaus and the shipped years of the legal calendar, and creates the\n"
+            "transparency log's SM2 key, printing its verifier key. Safe to run again: it\n"
+            "changes only what is missing.\n";
         struct store *s = NULL;
         struct cr_error e = CR_ERROR_INIT;
         int npos, rc = cli_parse(c->argc, c->argv, NULL, NULL, 0, &npos, usage);
@@ -27,7 +57,8 @@ int cmd_init(struct cli *c)
         rc = cli_open_store(c, 1, &s);
         if (rc)
                 return rc;
-        if (store_bureaus_seed(s, &e) || calendar_seed_shipped(s, &e)) {
+        if (store_bureaus_seed(s, &e) || calendar_seed_shipped(s, &e) ||
+            create_log_key(&c->cfg, s, &e)) {
                 rc = cli_report(&e);
         } else {
                 printf("database %s is at schema version %d with 33 bureaus and the legal "
