@@ -49,6 +49,9 @@ int cli_read_line(char *buf, size_t size);
  */
 int cli_read_file(const char *path, size_t max, struct buf *out);
 
+/* The tree size on a checkpoint's second line (read before it is verified), or -1. */
+int64_t cli_checkpoint_size(const char *text);
+
 /* A subcommand: its name and what runs it (the store, if it opens one, is closed after). */
 struct cli_sub {
         const char *name;

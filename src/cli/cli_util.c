@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/parse.h"
 #include "crypto/crypto.h"
 #include "core/banned.h"
 
@@ -157,4 +158,17 @@ int cli_dispatch(struct cli *c, const char *command, const struct cli_sub *subs,
         fprintf(stderr, "cryptoreg %s: unknown subcommand \"%s\"\n\n%s", command, c->argv[0],
                 usage);
         return EXIT_USAGE;
+}
+
+int64_t cli_checkpoint_size(const char *text)
+{
+        const char *nl = strchr(text, '\n'), *end;
+        int64_t v = -1;
+
+        if (!nl)
+                return -1;
+        end = strchr(nl + 1, '\n');
+        if (!end || parse_int64(nl + 1, (size_t)(end - nl - 1), 0, INT64_MAX, &v) != 0)
+                return -1;
+        return v;
 }

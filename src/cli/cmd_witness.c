@@ -52,20 +52,6 @@ static int save_state(const char *path, const struct witness_state *st)
         return ok && rename(tmp, path) == 0 ? 0 : -1;
 }
 
-/* The tree size on a checkpoint's second line, read before any proof is fetched. */
-static int64_t checkpoint_size(const char *text)
-{
-        const char *nl = strchr(text, '\n'), *end;
-        int64_t v = -1;
-
-        if (!nl)
-                return -1;
-        end = strchr(nl + 1, '\n');
-        if (!end || parse_int64(nl + 1, (size_t)(end - nl - 1), 0, INT64_MAX, &v) != 0)
-                return -1;
-        return v;
-}
-
 static int witness_once(const char *log, const char *state_path, const char *name,
                         const char *log_key, struct sm2_keyring *keys)
 {
@@ -98,7 +84,7 @@ static int witness_once(const char *log, const char *state_path, const char *nam
                 buf_release(&cp);
                 goto out;
         }
-        size = checkpoint_size(cp.data ? cp.data : "");
+        size = cli_checkpoint_size(cp.data ? cp.data : "");
         if (size > st.size && st.size > 0) {
                 char path[128];
                 snprintf(path, sizeof(path), "/api/v1/log/consistency?from=%lld&to=%lld",

@@ -627,3 +627,98 @@ enum cr_err log_audit(struct store *s, const char *vkey, json_t **report, struct
         free(k);
         return err;
 }
+
+struct log_auditor {
+        struct tlog_frontier frontier;
+        json_t *problems;
+};
+
+struct log_auditor *log_auditor_new(void)
+{
+        struct log_auditor *a = calloc(1, sizeof(*a));
+
+        if (!a)
+                return NULL;
+        tlog_frontier_init(&a->frontier);
+        a->problems = json_array();
+        if (!a->problems) {
+                free(a);
+                return NULL;
+        }
+        return a;
+}
+
+void log_auditor_free(struct log_auditor *a)
+{
+        if (!a)
+                return;
+        json_decref(a->problems);
+        free(a);
+}
+
+static void auditor_problem(struct log_auditor *a, const char *what, int64_t index,
+                            const char *detail)
+{
+        if (json_array_size(a->problems) < 100)
+                json_array_append_new(a->problems,
+                                      json_pack("{s:s, s:I, s:s}", "what", what, "index",
+                                                (json_int_t)index, "detail", detail));
+}
+
+void log_auditor_entry(struct log_auditor *a, const void *data, size_t len,
+                       const unsigned char served_leaf[32])
+{
+        uint8_t leaf[TLOG_HASH_LEN];
+        struct cr_error ce = CR_ERROR_INIT;
+        int64_t index = (int64_t)a->frontier.size;
+
+        tlog_leaf_hash(&log_sm3_hasher, data, len, leaf);
+        if (served_leaf && memcmp(leaf, served_leaf, TLOG_HASH_LEN) != 0)
+                auditor_problem(a, "hash", index,
+                                "the log's tile holds another hash than its entry's");
+        if (tlog_frontier_append(&a->frontier, &log_sm3_hasher, leaf, NULL, NULL, &ce))
+                auditor_problem(a, "entry", index, ce.detail);
+        cr_error_clear(&ce);
+}
+
+enum cr_err log_auditor_finish(struct log_auditor *a, const char *checkpoint, size_t len,
+                               const char *vkey, json_t **report, struct cr_error *e)
+{
+        struct tlog_note *note = calloc(1, sizeof(*note));
+        struct tlog_vkey *k = calloc(1, sizeof(*k));
+        struct tlog_note_verifier v;
+        struct tlog_checkpoint cp;
+        char pem[SM2_PUB_PEM_MAX];
+        uint8_t root[TLOG_HASH_LEN];
+        struct cr_error ce = CR_ERROR_INIT;
+        enum cr_err err;
+
+        if (!note || !k) {
+                free(note);
+                free(k);
+                return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
+        }
+        err = verifier_from_vkey(vkey, k, pem, &v, e);
+        if (!err) {
+                if (tlog_checkpoint_open(checkpoint, len, &v, 1, note, &cp, &ce)) {
+                        auditor_problem(a, "checkpoint", -1, ce.detail);
+                } else if (cp.size != a->frontier.size) {
+                        auditor_problem(a, "checkpoint", (int64_t)cp.size,
+                                        "the checkpoint's size is not the number of entries "
+                                        "served");
+                } else {
+                        tlog_frontier_root(&a->frontier, &log_sm3_hasher, root);
+                        if (memcmp(root, cp.root, TLOG_HASH_LEN) != 0)
+                                auditor_problem(a, "checkpoint", (int64_t)cp.size,
+                                                "the checkpoint's root is not the root of the "
+                                                "entries served");
+                }
+                cr_error_clear(&ce);
+                *report = json_pack("{s:I, s:I, s:b, s:O}", "entries", (json_int_t)a->frontier.size,
+                                    "checkpoints", (json_int_t)1, "ok",
+                                    json_array_size(a->problems) == 0, "problems", a->problems);
+        }
+        free(note);
+        free(k);
+        return err;
+}

@@ -93,6 +93,25 @@ enum cr_err log_verify_receipt(const char *text, size_t len, const char *vkey, j
 enum cr_err log_audit(struct store *s, const char *vkey, json_t **report, struct cr_error *e);
 
 /*
+ * Auditing a log through its public tiles, entry by entry, for
+ * `cryptoreg log audit --log URL`: feed every entry (and the leaf hash the
+ * log's level-0 tile shows for it), then check the checkpoint.  The first
+ * problem is kept with its index.
+ */
+struct log_auditor;
+struct log_auditor *log_auditor_new(void);
+void log_auditor_free(struct log_auditor *a);
+/* served_leaf: the hash the log's tile holds for this entry, or NULL if not fetched. */
+void log_auditor_entry(struct log_auditor *a, const void *data, size_t len,
+                       const unsigned char served_leaf[32]);
+/*
+ * Checks the checkpoint's signature (vkey) and that its root is the root of
+ * the entries fed; *report as log_audit's.
+ */
+enum cr_err log_auditor_finish(struct log_auditor *a, const char *checkpoint, size_t len,
+                               const char *vkey, json_t **report, struct cr_error *e);
+
+/*
  * Witnesses (C2SP tlog-cosignature).  A witness is registered by its
  * cosignature vkey (type 0xff, identifier cryptoreg/sm2-sm3-cosignature);
  * the log then accepts its cosignature lines for stored checkpoints and

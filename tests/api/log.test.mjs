@@ -140,3 +140,15 @@ test('a status change is a public act with its log index, and its receipt follow
   const hist = await anon.req('GET', `/api/v1/certificates/${encodeURIComponent(cert.number)}`);
   assert.equal(hist.body.history.at(-1).log_index, r.body.log_index);
 });
+
+test('an auditor checks the live log through its public tiles', async () => {
+  const log = await signedSize(1);
+  const ok = spawnSync(BIN, ['log', 'audit', '--log', srv.url, '--key', log.key], { encoding: 'utf8' });
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /consistent/);
+  assert.doesNotMatch(ok.stdout, /NOT consistent/);
+  // Another log's key: the checkpoint's signature is not by it.
+  const other = log.key.replace(/\+[0-9a-f]{8}\+/, '+00000000+');
+  const bad = spawnSync(BIN, ['log', 'audit', '--log', srv.url, '--key', other], { encoding: 'utf8' });
+  assert.notEqual(bad.status, 0, bad.stdout + bad.stderr);
+});
