@@ -41,7 +41,7 @@ enum cr_err sm3_hex(const void *data, size_t len, char out[SM3_HEX_LEN]);
  * a per-thread context: the transparency log hashes millions of tree nodes.
  */
 enum cr_err sm3_digest_parts(const void *const *parts, const size_t *lens, size_t n,
-                      unsigned char out[SM3_LEN]);
+                             unsigned char out[SM3_LEN]);
 enum cr_err sha256_digest(const void *data, size_t len, unsigned char out[SHA256_LEN]);
 
 /*
@@ -81,9 +81,8 @@ enum cr_err sm2_keyring_open_isolated(const char *dir, struct sm2_keyring **out,
 enum cr_err sm2_keyring_sign(struct sm2_keyring *k, const char *name, const void *data, size_t len,
                              struct sm2_signature *out, struct cr_error *e);
 /* The key ID and public key of name's key, creating the key on first use. */
-enum cr_err sm2_keyring_public(struct sm2_keyring *k, const char *name,
-                               char key_id[SM2_KEY_ID_LEN], char pem[SM2_PUB_PEM_MAX],
-                               struct cr_error *e);
+enum cr_err sm2_keyring_public(struct sm2_keyring *k, const char *name, char key_id[SM2_KEY_ID_LEN],
+                               char pem[SM2_PUB_PEM_MAX], struct cr_error *e);
 /* Checks a DER signature against a PEM public key: *valid is 1 or 0. */
 enum cr_err sm2_verify(const char *public_key_pem, const void *data, size_t len,
                        const unsigned char *sig, size_t siglen, int *valid, struct cr_error *e);

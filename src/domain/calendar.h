@@ -18,10 +18,10 @@
 #include "core/date.h"
 #include "core/err.h"
 
-#define CAL_MAX_YEARS   64   /* years one calendar holds */
-#define CAL_MAX_ENTRIES 64   /* listed days in one year's table */
-#define CAL_NAME_MAX    96   /* bytes of a listed day's name */
-#define CAL_SOURCE_MAX  512  /* bytes of a year's source citation */
+#define CAL_MAX_YEARS   64  /* years one calendar holds */
+#define CAL_MAX_ENTRIES 64  /* listed days in one year's table */
+#define CAL_NAME_MAX    96  /* bytes of a listed day's name */
+#define CAL_SOURCE_MAX  512 /* bytes of a year's source citation */
 #define CAL_FILE_MAX    (64 * 1024)
 
 enum cal_kind {

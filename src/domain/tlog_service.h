@@ -17,7 +17,7 @@
 #include "crypto/crypto.h"
 #include "storage/store.h"
 
-#define LOG_KEY_NAME "log" /* the log's key in the keyring */
+#define LOG_KEY_NAME   "log" /* the log's key in the keyring */
 #define LOG_ORIGIN_MAX 200
 #define LOG_ENTRY_MAX  4000 /* bytes of an entry: it travels inside receipts (4096 at most) */
 
@@ -27,9 +27,8 @@
  * spaces.  The record itself is not in the log (it may hold personal data);
  * its SM3 digest is.  *index gets the entry's index.
  */
-enum cr_err log_record(struct store *s, const char *kind, const char *subject,
-                       const char *bureau, const json_t *record, int64_t *index,
-                       struct cr_error *e);
+enum cr_err log_record(struct store *s, const char *kind, const char *subject, const char *bureau,
+                       const json_t *record, int64_t *index, struct cr_error *e);
 
 /* Folds every new entry into the tree and signs a checkpoint; *size is the new tree size. */
 enum cr_err log_integrate(struct store *s, struct sm2_keyring *keys, const char *origin,

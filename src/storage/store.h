@@ -149,8 +149,7 @@ enum cr_err store_calendar_put(struct store *s, int year, const char *source, co
 enum cr_err store_calendar_list(struct store *s, int with_file, json_t *out, struct cr_error *e);
 
 /* The next value of a named counter, starting at 1 (numbers of applications and certificates). */
-enum cr_err store_counter_next(struct store *s, const char *name, int64_t *out,
-                               struct cr_error *e);
+enum cr_err store_counter_next(struct store *s, const char *name, int64_t *out, struct cr_error *e);
 
 enum cr_err store_product_insert(struct store *s, int64_t enterprise_id, const json_t *p,
                                  int64_t *id, struct cr_error *e);
@@ -187,13 +186,13 @@ enum cr_err store_document_insert(struct store *s, int64_t application_id, const
 enum cr_err store_document_list(struct store *s, int64_t application_id, json_t *out,
                                 struct cr_error *e);
 /* One document's name and content (malloc'd). */
-enum cr_err store_document_get(struct store *s, int64_t application_id, int64_t id,
-                               json_t **meta, char **data, size_t *len, struct cr_error *e);
+enum cr_err store_document_get(struct store *s, int64_t application_id, int64_t id, json_t **meta,
+                               char **data, size_t *len, struct cr_error *e);
 
 /* Inserts a certificate with its signed document and signature (both may be NULL). */
 enum cr_err store_certificate_insert(struct store *s, const json_t *c, const void *doc,
-                                     size_t doc_len, const void *sig, size_t sig_len,
-                                     int64_t *id, struct cr_error *e);
+                                     size_t doc_len, const void *sig, size_t sig_len, int64_t *id,
+                                     struct cr_error *e);
 /* A certificate with its status history under "history". */
 enum cr_err store_certificate_get(struct store *s, const char *number, json_t **out,
                                   struct cr_error *e);
@@ -237,8 +236,8 @@ enum cr_err store_log_append(struct store *s, const char *entry, size_t len, con
 enum cr_err store_log_count(struct store *s, int64_t *out, struct cr_error *e);
 /* Calls fn for entries [from, to) in order; fn returns non-zero to stop with that error. */
 typedef enum cr_err (*log_entry_fn)(void *arg, int64_t index, const void *data, size_t len);
-enum cr_err store_log_entries(struct store *s, int64_t from, int64_t to, log_entry_fn fn,
-                              void *arg, struct cr_error *e);
+enum cr_err store_log_entries(struct store *s, int64_t from, int64_t to, log_entry_fn fn, void *arg,
+                              struct cr_error *e);
 enum cr_err store_log_hash_put(struct store *s, unsigned level, uint64_t index,
                                const unsigned char hash[32], struct cr_error *e);
 /*
