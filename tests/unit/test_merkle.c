@@ -39,7 +39,7 @@ typedef enum cr_err digest_fn(const void *data, size_t len, unsigned char out[32
 static void concat_and_hash(digest_fn *digest, const void *const *parts, const size_t *lens,
                             size_t n, uint8_t out[TLOG_HASH_LEN])
 {
-        uint8_t small[256], *p = small;
+        uint8_t small[256] = {0}, *p = small;
         size_t total = 0, at = 0;
 
         for (size_t i = 0; i < n; i++)
