@@ -69,6 +69,8 @@ test('the log page shows the status and verifies the receipt of entry 0 step by 
     const cp = await page.locator('#log-checkpoint').textContent();
     assert.ok(cp.startsWith(`${log.origin}\n${log.size}\n`), cp);
     assert.match(cp, /\n\n— /, 'the checkpoint with its signature line');
+    // The demo log has no witness yet: the page says so rather than showing an empty list.
+    assert.equal(await page.locator('#log-witnesses').textContent(), '尚未登记见证方。');
     assert.deepEqual(await a11yProblems(page), []);
     await screenshot(page, 'log-status');
 

@@ -587,6 +587,10 @@ const zhCN = {
   'logpage.pending': '{n} 个条目等待下一个检查点',
   'logpage.key': '日志公钥（vkey）',
   'logpage.checkpoint': '最新检查点',
+  'logpage.witnesses': '见证方',
+  'logpage.no_witnesses': '尚未登记见证方。',
+  'logpage.witness_never': '尚未副署',
+  'logpage.witness_last': '最近副署的树规模为 {n}',
   'logpage.no_checkpoint': '尚未签署检查点。',
 
   'logv.heading': '核验收据',
@@ -1277,6 +1281,10 @@ const en = {
   'logpage.pending': '{n} entries waiting for the next checkpoint',
   'logpage.key': 'The log’s key (vkey)',
   'logpage.checkpoint': 'Latest checkpoint',
+  'logpage.witnesses': 'Witnesses',
+  'logpage.no_witnesses': 'No witness is registered yet.',
+  'logpage.witness_never': 'has not cosigned yet',
+  'logpage.witness_last': 'last cosigned the tree of size {n}',
   'logpage.no_checkpoint': 'No checkpoint has been signed yet.',
 
   'logv.heading': 'Verify a receipt',

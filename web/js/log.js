@@ -18,6 +18,7 @@ const INDEX_RE = /^(0|[1-9][0-9]{0,18})$/;
 
 const state = {
   log: null, // the answer of GET /api/v1/log
+  witnesses: [], // GET /api/v1/log/witnesses items
   logError: null,
   serverKey: '', // the text of GET /log/key, trimmed
   result: null, // the last verifyReceipt() answer
@@ -46,13 +47,31 @@ function renderStatus() {
     ]),
     h('h3', { class: 'log-sub', id: 'log-key-heading' }, t('logpage.key')),
     h('pre', { class: 'log-text', id: 'log-key', tabindex: '0', 'aria-labelledby': 'log-key-heading' }, show(l.key)),
+    h('h3', { class: 'log-sub', id: 'log-witnesses-heading' }, t('logpage.witnesses')),
+    witnessList(),
     h('h3', { class: 'log-sub', id: 'log-checkpoint-heading' }, t('logpage.checkpoint')),
     l.checkpoint
       ? h('pre', { class: 'log-text', id: 'log-checkpoint', tabindex: '0', 'aria-labelledby': 'log-checkpoint-heading' }, l.checkpoint)
       : h('p', { class: 'muted', id: 'log-checkpoint' }, t('logpage.no_checkpoint')));
 }
 
+// The witnesses that cosign the log: each checks the log only grows before it signs.
+function witnessList() {
+  if (!state.witnesses.length) return h('p', { class: 'muted', id: 'log-witnesses' }, t('logpage.no_witnesses'));
+  return h('ul', { class: 'witness-list', id: 'log-witnesses' },
+    ...state.witnesses.map((w) => h('li', null,
+      h('strong', null, show(w.name)), ' — ',
+      w.last_size === null || w.last_size === undefined
+        ? t('logpage.witness_never')
+        : t('logpage.witness_last', { n: w.last_size }))));
+}
+
 async function loadStatus() {
+  try {
+    state.witnesses = (await api('GET', '/api/v1/log/witnesses')).items || [];
+  } catch {
+    state.witnesses = [];
+  }
   try {
     state.log = await api('GET', '/api/v1/log');
     state.logError = null;
