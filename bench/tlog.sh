@@ -45,42 +45,29 @@
 # Exit status: 0 when the run was valid (whatever the verdicts; they are
 # printed and in the JSON), 1 when something failed or wrk saw errors.
 set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+default_settings
 ENTRIES=${ENTRIES:-1000000}
 INTEGRATE_RUNS=${INTEGRATE_RUNS:-3}
 SM3_SECONDS=${SM3_SECONDS:-3}
-DURATION=${DURATION:-10}
-ROUNDS=${ROUNDS:-3}
-THREADS=${THREADS:-2}
-CONNECTIONS=${CONNECTIONS:-32}
-SERVER_THREADS=${SERVER_THREADS:-2}
 TILE_INDEX=${TILE_INDEX:-}
-WARMUP=${WARMUP:-2}
 TARGET_RATE=${TARGET_RATE:-100000}
 TARGET_PROOF_MS=${TARGET_PROOF_MS:-1}
 TARGET_TILES=${TARGET_TILES:-1.0}
-NGINX=${NGINX:-/usr/sbin/nginx}
 GNU_TIME=${GNU_TIME:-/usr/bin/time}
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
-OUT=${OUT:-build-release/bench}
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
-
-for tool in wrk curl sqlite3 awk timeout openssl od cmp; do
-    command -v "$tool" >/dev/null 2>&1 || die "$tool not found (Debian: apt-get install wrk curl sqlite3 openssl)"
-done
+require_tools "wrk curl sqlite3 openssl" wrk curl sqlite3 awk timeout openssl od cmp
 # GNU time gives the peak RSS; without it the run goes on and records none
 if [[ ! -x $GNU_TIME ]]; then
     log "warning: $GNU_TIME not found (Debian: apt-get install time); no peak RSS figures"
     GNU_TIME=
 fi
-[[ -x $NGINX ]] || die "$NGINX not found (Debian: apt-get install nginx-light)"
-for n in ENTRIES INTEGRATE_RUNS SM3_SECONDS DURATION ROUNDS THREADS CONNECTIONS SERVER_THREADS WARMUP TARGET_RATE; do
-    [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, got '${!n}'"
-done
+require_nginx
+require_whole_numbers ENTRIES INTEGRATE_RUNS SM3_SECONDS DURATION ROUNDS THREADS CONNECTIONS SERVER_THREADS WARMUP TARGET_RATE
 for n in TARGET_PROOF_MS TARGET_TILES; do
     [[ ${!n} =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "$n must be a number, got '${!n}'"
 done
@@ -94,103 +81,9 @@ fi
 (( (TILE_INDEX + 1) * 256 <= ENTRIES )) \
     || die "tile $TILE_INDEX is not full at $ENTRIES entries (full tiles: 0..$((ENTRIES / 256 - 1)))"
 
-# --- the binary -------------------------------------------------------------
-if [[ -n ${CRYPTOREG_BIN:-} ]]; then
-    BIN=$CRYPTOREG_BIN
-    [[ -x $BIN ]] || die "CRYPTOREG_BIN=$BIN is not an executable file"
-else
-    BIN=$repo/build-release/cryptoreg
-    # Always let cmake bring the release build up to date (incremental, cheap
-    # when nothing changed), so that a stale binary is never measured.
-    if [[ ! -f build-release/CMakeCache.txt ]]; then
-        log "configuring build-release (Release, no sanitizers)"
-        cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DCRYPTOREG_SANITIZE=OFF >&2
-    fi
-    # Only the server target: a test or fuzz target that does not build must
-    # not stop the benchmark.
-    log "building build-release/cryptoreg"
-    cmake --build build-release -j2 --target cryptoreg >&2
-    [[ -x $BIN ]] || die "build did not produce $BIN"
-fi
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+build_cryptoreg cryptoreg
+make_tmp_dir
 
-# --- temp dir, cleanup --------------------------------------------------------
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cryptoreg-bench.XXXXXX")
-nocache_pid=
-cache_pid=
-nginx_pid=
-wrk_pid=
-job_pid=
-
-stop_pid() { # pid name: TERM, wait up to 5 s, then KILL
-    local pid=$1 name=$2 i
-    [[ -n $pid ]] || return 0
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        log "$name (pid $pid) did not stop on TERM, killing it"
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    stop_pid "$wrk_pid" wrk
-    stop_pid "$job_pid" "a cryptoreg or openssl command"
-    stop_pid "$nocache_pid" "cryptoreg (cache off)"
-    stop_pid "$cache_pid" "cryptoreg (cache on)"
-    stop_pid "$nginx_pid" nginx
-    if (( rc != 0 )); then
-        for f in server-nocache.log server-cache.log nginx/error.log; do
-            if [[ -s $tmp/$f ]]; then
-                log "last lines of $f:"
-                tail -n 20 "$tmp/$f" >&2 || true
-            fi
-        done
-    fi
-    if [[ ${KEEP_TMP:-0} == 1 ]]; then
-        log "kept $tmp"
-    else
-        rm -rf "$tmp"
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-port_is_free() { # nothing accepts a connection there
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-pick_port() { # a free port in 20000-59999, different from the arguments
-    local p i q taken
-    for ((i = 0; i < 200; i++)); do
-        p=$((20000 + RANDOM % 40000))
-        taken=0
-        for q in "$@"; do [[ $p == "$q" ]] && taken=1; done
-        (( taken == 0 )) && port_is_free "$p" && { echo "$p"; return 0; }
-    done
-    die "no free port found"
-}
-
-wait_http() { # url pid name: until the URL answers 200, or the process dies, or 30 s
-    local url=$1 pid=$2 name=$3 i
-    for ((i = 0; i < 300; i++)); do
-        kill -0 "$pid" 2>/dev/null || die "$name exited before it was ready"
-        curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    die "$name did not answer $url within 30 s"
-}
-
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 hexdump_of() { od -An -v -tx1 "$1" | tr -d ' \n'; } # file -> lowercase hex, one line
 tile_number() { # index -> C2SP tlog-tiles <N>: 3-digit groups, all but the last with "x"
     local n=$1 out
@@ -213,33 +106,18 @@ time_field() { # file field: the value of a field of GNU time -v's output, or "n
     printf '%s' "${v:-null}"
 }
 mib() { awk -v k="$1" 'BEGIN { if (k == "null") print "-"; else printf "%.1f", k / 1024 }'; }
-# run_bg outfile cmd...: runs a command in the background (so that INT/TERM stop
-# the run at once) and waits for it; returns its exit status
-run_bg() {
-    local out=$1 rc=0
-    shift
-    "$@" >"$out" 2>&1 &
-    job_pid=$!
-    wait "$job_pid" || rc=$?
-    job_pid=
-    return "$rc"
-}
 
 # --- 1. a database with ENTRIES log entries -------------------------------------
-# other load on the machine makes the figures unreliable: note it
-load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
-if awk -v l="$load_before" 'BEGIN { exit !(l >= 1.0) }'; then
-    log "warning: load average is $load_before before the run; the figures will be noisy"
-fi
+note_load_before
 db=$tmp/db
 pristine=$tmp/entries.db
 log "tmp dir $tmp"
-"$BIN" --db "$db" init >"$tmp/init.log" 2>&1 || { cat "$tmp/init.log" >&2; die "cryptoreg init failed"; }
+init_db "$db"
 log "appending $ENTRIES synthetic entries with sqlite3 (one transaction)"
 # Entries shaped like the ones log_record writes: canonical JSON (sorted keys,
 # no spaces), a 64-hex record digest that differs per entry, about 160 bytes.
 fill_start=$(now)
-run_bg "$tmp/fill.log" sqlite3 "$db" "BEGIN;
+run_bg sqlite3 "$tmp/fill.log" sqlite3 "$db" "BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $ENTRIES)
 INSERT INTO log_entries(idx, entry, kind, subject, created_at)
 SELECT i, CAST(printf('{\"bureau\":\"110000\",\"kind\":\"bench\",\"record_sm3\":\"%016x%016x%016x%016x\",\"subject\":\"B%d\",\"time\":\"2026-11-21T00:00:00Z\"}',
@@ -263,7 +141,7 @@ bytes_before=$(stat -c %s "$db")
 # openssl speed -mr prints "+R:<count>:sm3:<seconds>"
 sm3_rate() { # input bytes -> hashes/s
     local bytes=$1 line
-    run_bg "$tmp/sm3-$bytes.txt" openssl speed -mr -evp sm3 -bytes "$bytes" -seconds "$SM3_SECONDS" \
+    run_bg "openssl speed" "$tmp/sm3-$bytes.txt" openssl speed -mr -evp sm3 -bytes "$bytes" -seconds "$SM3_SECONDS" \
         || { cat "$tmp/sm3-$bytes.txt" >&2; die "openssl speed -evp sm3 failed"; }
     line=$(grep -m1 '^+R:' "$tmp/sm3-$bytes.txt") || { cat "$tmp/sm3-$bytes.txt" >&2; die "no +R: line in openssl's output"; }
     awk -F: '{ if ($4 <= 0) exit 1; printf "%.0f", $2 / $4 }' <<<"$line" || die "cannot parse '$line'"
@@ -286,7 +164,7 @@ for ((r = 1; r <= INTEGRATE_RUNS; r++)); do
     cp "$pristine" "$db"
     log "integration $r/$INTEGRATE_RUNS: cryptoreg log integrate over $ENTRIES entries"
     t0=$(now)
-    run_bg "$tmp/integrate-$r.txt" timed "$tmp/integrate-$r.time" "$BIN" --db "$db" log integrate \
+    run_bg "cryptoreg log integrate" "$tmp/integrate-$r.txt" timed "$tmp/integrate-$r.time" "$BIN" --db "$db" log integrate \
         || { cat "$tmp/integrate-$r.txt" >&2; die "cryptoreg log integrate failed"; }
     secs=$(elapsed "$t0" "$(now)")
     grep -q "size is $ENTRIES\$" "$tmp/integrate-$r.txt" \
@@ -310,7 +188,7 @@ checkpoint_note=$(sqlite3 "$db" "select note from log_checkpoints where size = $
 
 log "audit: cryptoreg log audit (re-hashes every entry)"
 t0=$(now)
-run_bg "$tmp/audit.json" timed "$tmp/audit.time" "$BIN" --db "$db" log audit --json \
+run_bg "cryptoreg log audit" "$tmp/audit.json" timed "$tmp/audit.time" "$BIN" --db "$db" log audit --json \
     || { cat "$tmp/audit.json" >&2; die "cryptoreg log audit failed or found the log inconsistent"; }
 audit_secs=$(elapsed "$t0" "$(now)")
 grep -q '"ok": true' "$tmp/audit.json" || { cat "$tmp/audit.json" >&2; die "the audit did not report ok"; }
@@ -322,13 +200,11 @@ log "audit: ${audit_secs}s ($audit_rate entries/s), consistent"
 # --- 4. the servers ---------------------------------------------------------------------
 key=$("$BIN" --db "$db" log key) || die "cryptoreg log key failed"
 port_nc=$(pick_port)
-CRYPTOREG_LOG_REQUESTS=0 CRYPTOREG_ANSWER_CACHE=0 \
-    "$BIN" --db "$db" serve --listen "127.0.0.1:$port_nc" --threads "$SERVER_THREADS" >"$tmp/server-nocache.log" 2>&1 &
-nocache_pid=$!
+start_cryptoreg "cryptoreg (cache off)" "$db" server-nocache.log "$port_nc" CRYPTOREG_LOG_REQUESTS=0 CRYPTOREG_ANSWER_CACHE=0
+nocache_pid=$started_pid
 port_c=$(pick_port "$port_nc")
-CRYPTOREG_LOG_REQUESTS=0 \
-    "$BIN" --db "$db" serve --listen "127.0.0.1:$port_c" --threads "$SERVER_THREADS" >"$tmp/server-cache.log" 2>&1 &
-cache_pid=$!
+start_cryptoreg "cryptoreg (cache on)" "$db" server-cache.log "$port_c" CRYPTOREG_LOG_REQUESTS=0
+cache_pid=$started_pid
 nc_base=http://127.0.0.1:$port_nc
 c_base=http://127.0.0.1:$port_c
 wait_http "$nc_base/log/checkpoint" "$nocache_pid" "cryptoreg (cache off)"
@@ -388,50 +264,13 @@ log "bundle ${T_PATH[entries]}: ${T_BYTES[entries]} bytes, entries $first..$((fi
 
 # nginx serving the same bytes
 port_n=$(pick_port "$port_nc" "$port_c")
-mkdir -p "$tmp/nginx/temp"
-# user: workers run as the invoking user (only honoured when run as root; the
-# temp dir is private to that user).
-cat >"$tmp/nginx/nginx.conf" <<EOF
-user $(id -un) $(id -gn);
-daemon off;
-master_process on;
-worker_processes $SERVER_THREADS;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-events {
-    worker_connections 1024;
-}
-http {
-    access_log off;
-    client_body_temp_path $tmp/nginx/temp/body;
-    proxy_temp_path $tmp/nginx/temp/proxy;
-    fastcgi_temp_path $tmp/nginx/temp/fastcgi;
-    uwsgi_temp_path $tmp/nginx/temp/uwsgi;
-    scgi_temp_path $tmp/nginx/temp/scgi;
-    types { }
-    default_type application/octet-stream;
-    sendfile on;
-    keepalive_timeout 65;
-    keepalive_requests 1000000;
-    server {
-        listen 127.0.0.1:$port_n;
-        root $tmp/static;
-        location / { }
-    }
-}
-EOF
-"$NGINX" -t -q -p "$tmp/nginx" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" \
-    || die "nginx rejected its configuration"
-"$NGINX" -p "$tmp/nginx" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" >"$tmp/nginx/stdout.log" 2>&1 &
-nginx_pid=$!
 n_base=http://127.0.0.1:$port_n
-wait_http "$n_base${T_PATH[tile]}" "$nginx_pid" nginx
+start_nginx "$port_n" "${T_PATH[tile]}" application/octet-stream
 for t in "${targets[@]}"; do
     curl -sS -o "$tmp/nginx-$t.body" -D "$tmp/nginx-$t.headers" "$n_base${T_PATH[$t]}"
     cmp -s "$tmp/nginx-$t.body" "$tmp/static${T_PATH[$t]}" || die "nginx does not serve the same bytes for ${T_PATH[$t]}"
     T_NHDR[$t]=$(wc -c <"$tmp/nginx-$t.headers")
 done
-log "nginx pid $nginx_pid on 127.0.0.1:$port_n"
 
 # --- 5. load ---------------------------------------------------------------------------
 # a random index in 0..ENTRIES-1 per request, seeded per wrk thread
@@ -450,40 +289,6 @@ function request()
     return wrk.format("GET", "/api/v1/log/receipt?index=" .. math.random(0, n - 1))
 end
 EOF
-
-to_ms() { # wrk duration (e.g. 812.00us, 1.23ms, 2.00s, 1.00m) -> milliseconds
-    awk -v v="$1" 'BEGIN {
-        n = v; sub(/[a-z]+$/, "", n); u = v; sub(/^[0-9.]+/, "", u)
-        f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : (u == "h") ? 3600000 : -1
-        if (f < 0 || n == "") exit 1
-        printf "%.3f", n * f }'
-}
-
-# run_wrk name url seconds outfile threads connections [lua script]:
-# sets WRK_RPS WRK_P50 WRK_P99 WRK_REQS WRK_ERRORS
-run_wrk() {
-    local name=$1 url=$2 secs=$3 out=$4 thr=$5 conns=$6 script=${7:-} p50raw p99raw non2xx sock
-    local -a args=(-t"$thr" -c"$conns" -d"${secs}s" --latency)
-    [[ -n $script ]] && args+=(-s "$script")
-    args+=("$url")
-    [[ -n $script ]] && args+=(-- "$ENTRIES")
-    # in the background and waited for, so that INT/TERM stop the run at once
-    timeout $((secs + 60)) wrk "${args[@]}" >"$out" 2>&1 &
-    wrk_pid=$!
-    wait "$wrk_pid" || { wrk_pid=; cat "$out" >&2; die "wrk against $name failed"; }
-    wrk_pid=
-    WRK_RPS=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
-    p50raw=$(awk '$1 == "50%" { print $2 }' "$out")
-    p99raw=$(awk '$1 == "99%" { print $2 }' "$out")
-    WRK_REQS=$(awk '/requests in/ { print $1 }' "$out")
-    [[ -n $WRK_RPS && -n $p50raw && -n $p99raw && -n $WRK_REQS ]] || { cat "$out" >&2; die "could not parse wrk output for $name"; }
-    WRK_P50=$(to_ms "$p50raw") || die "could not parse latency '$p50raw'"
-    WRK_P99=$(to_ms "$p99raw") || die "could not parse latency '$p99raw'"
-    non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
-    sock=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' "$out")
-    WRK_ERRORS=$(( ${non2xx:-0} + ${sock:-0} ))
-    (( WRK_REQS > 0 )) || die "wrk made no request against $name"
-}
 
 # The measurements: name, base URL, path, wrk threads, connections, Lua script.
 # receipts: one connection (the latency of one proof) and full load (the rate).
@@ -504,19 +309,15 @@ done
 if (( WARMUP > 0 )); then
     log "warm-up ${WARMUP}s each"
     for k in "${runs[@]}"; do
-        run_wrk "${R_LABEL[$k]}" "${R_URL[$k]}" "$WARMUP" "$tmp/warmup-$k.txt" "${R_THR[$k]}" "${R_CON[$k]}" "${R_LUA[$k]}"
+        run_wrk "${R_LABEL[$k]}" "${R_URL[$k]}" "$WARMUP" "$tmp/warmup-$k.txt" "${R_THR[$k]}" "${R_CON[$k]}" "${R_LUA[$k]}" "$ENTRIES"
     done
 fi
 
-declare -A M_RPS M_P50 M_P99 M_ERR
-for k in "${runs[@]}"; do M_RPS[$k]='' M_P50[$k]='' M_P99[$k]='' M_ERR[$k]=''; done
-total_errors=0
 for ((r = 1; r <= ROUNDS; r++)); do
     for k in "${runs[@]}"; do
         log "round $r/$ROUNDS: ${R_LABEL[$k]}, ${DURATION}s"
-        run_wrk "${R_LABEL[$k]}" "${R_URL[$k]}" "$DURATION" "$tmp/round$r-$k.txt" "${R_THR[$k]}" "${R_CON[$k]}" "${R_LUA[$k]}"
-        M_RPS[$k]+=" $WRK_RPS" M_P50[$k]+=" $WRK_P50" M_P99[$k]+=" $WRK_P99" M_ERR[$k]+=" $WRK_ERRORS"
-        total_errors=$((total_errors + WRK_ERRORS))
+        run_wrk "${R_LABEL[$k]}" "${R_URL[$k]}" "$DURATION" "$tmp/round$r-$k.txt" "${R_THR[$k]}" "${R_CON[$k]}" "${R_LUA[$k]}" "$ENTRIES"
+        record_run "$k"
         kill -0 "$nocache_pid" 2>/dev/null || die "cryptoreg (cache off) died during the run"
         kill -0 "$cache_pid" 2>/dev/null || die "cryptoreg (cache on) died during the run"
     done
@@ -532,41 +333,24 @@ for t in "${targets[@]}"; do
 done
 
 # --- 6. report --------------------------------------------------------------------
-load_after=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END {
-    if (NR % 2) printf "%.3f", a[(NR + 1) / 2]; else printf "%.3f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }'; }
-verdict() { [[ $1 == true ]] && echo met || echo "NOT met"; }
-# shellcheck disable=SC2086  # the lists are space-separated numbers
-{
-    i_med_secs=$(median $I_SECS)
-    i_med_rate=$(median $I_RATE)
-    i_med_rss=null
-    [[ -z $GNU_TIME ]] || i_med_rss=$(median $I_RSS)
-}
-i_meets=$(awk -v r="$i_med_rate" -v t="$TARGET_RATE" 'BEGIN { print (r >= t) ? "true" : "false" }')
+note_load_after
+i_med_secs=$(median_list "$I_SECS")
+i_med_rate=$(median_list "$I_RATE")
+i_med_rss=null
+[[ -z $GNU_TIME ]] || i_med_rss=$(median_list "$I_RSS")
+i_meets=$(at_least "$i_med_rate" "$TARGET_RATE")
 i_vs_node=$(ratio "$i_med_rate" "$sm3_node")
 i_vs_ceiling=$(ratio "$i_med_rate" "$sm3_ceiling")
-declare -A MED_RPS MED_P50 MED_P99 SUM_ERR
-for k in "${runs[@]}"; do
-    # shellcheck disable=SC2086
-    {
-        MED_RPS[$k]=$(median ${M_RPS[$k]})
-        MED_P50[$k]=$(median ${M_P50[$k]})
-        MED_P99[$k]=$(median ${M_P99[$k]})
-        SUM_ERR[$k]=$(printf '%s\n' ${M_ERR[$k]} | awk '{ s += $1 } END { print s + 0 }')
-    }
-done
+summarize_runs "${runs[@]}"
 p_meets=$(awk -v p="${MED_P50[rcpt1]}" -v t="$TARGET_PROOF_MS" 'BEGIN { print (p < t) ? "true" : "false" }')
 declare -A RATIO_C RATIO_NC MEETS_C MEETS_NC
 for t in "${targets[@]}"; do
     RATIO_C[$t]=$(ratio "${MED_RPS[${t}_c]}" "${MED_RPS[${t}_n]}")
     RATIO_NC[$t]=$(ratio "${MED_RPS[${t}_nc]}" "${MED_RPS[${t}_n]}")
-    MEETS_C[$t]=$(awk -v r="${RATIO_C[$t]}" -v x="$TARGET_TILES" 'BEGIN { print (r >= x) ? "true" : "false" }')
-    MEETS_NC[$t]=$(awk -v r="${RATIO_NC[$t]}" -v x="$TARGET_TILES" 'BEGIN { print (r >= x) ? "true" : "false" }')
+    MEETS_C[$t]=$(at_least "${RATIO_C[$t]}" "$TARGET_TILES")
+    MEETS_NC[$t]=$(at_least "${RATIO_NC[$t]}" "$TARGET_TILES")
 done
-valid=true
-(( total_errors == 0 )) || valid=false
+valid=$(run_valid)
 
 printf '\ntransparency log at %s entries (average entry %s bytes), %s cores\n' "$ENTRIES" "$entry_avg" "$(nproc)"
 printf 'database: %s MB before integration, %s MB after (%s node hashes stored); entries appended in %ss\n' \
@@ -631,44 +415,18 @@ for t in "${targets[@]}"; do
     printf '%-44s %14s  >= %s: %s\n' "$t/nginx req/s, cache on" "${RATIO_C[$t]}" "$TARGET_TILES" "$(verdict "${MEETS_C[$t]}")"
     printf '%-44s %14s  >= %s: %s\n' "$t/nginx req/s, cache off" "${RATIO_NC[$t]}" "$TARGET_TILES" "$(verdict "${MEETS_NC[$t]}")"
 done
-printf '\nload average (1 min) before the run: %s (should be well under 1; the run itself raises it)\n' "$load_before"
-[[ $valid == true ]] || printf 'INVALID RUN: wrk counted %s non-2xx responses or socket errors\n' "$total_errors"
+printf '\n'
+print_run_notes
 
-mkdir -p "$OUT"
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-json=$OUT/tlog-$stamp.json
-commit=$(git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
-dirty=false
-[[ -z $(git status --porcelain --untracked-files=no 2>/dev/null) ]] || dirty=true
-jarr() { local IFS=,; printf '[%s]' "$*"; }
-jstr() { local s=$1; s=${s//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
-jrun() { # key -> {"rps": [...], ...}
-    local k=$1
-    # shellcheck disable=SC2086
-    printf '{"rps": %s, "p50_ms": %s, "p99_ms": %s, "errors": %s, "median_rps": %s, "median_p50_ms": %s, "median_p99_ms": %s}' \
-        "$(jarr ${M_RPS[$k]})" "$(jarr ${M_P50[$k]})" "$(jarr ${M_P99[$k]})" "$(jarr ${M_ERR[$k]})" \
-        "${MED_RPS[$k]}" "${MED_P50[$k]}" "${MED_P99[$k]}"
-}
+json=$(json_path tlog)
 {
-    printf '{\n'
-    printf '  "benchmark": "tlog",\n'
-    printf '  "date": %s,\n' "$(jstr "$(date -u +%Y-%m-%dT%H:%M:%SZ)")"
-    printf '  "git_commit": %s,\n  "git_dirty": %s,\n' "$(jstr "$commit")" "$dirty"
-    printf '  "host": {"cpus": %s, "kernel": %s, "loadavg_before": %s, "loadavg_after": %s},\n' \
-        "$(nproc)" "$(jstr "$(uname -sr)")" "$load_before" "$load_after"
-    printf '  "tools": {"wrk": %s, "nginx": %s, "openssl": %s, "sqlite3": %s, "cryptoreg": %s},\n' \
-        "$(jstr "$(wrk --version 2>&1 | head -n1 | awk '{print $2}')")" \
-        "$(jstr "$("$NGINX" -v 2>&1 | sed 's/.*nginx\///')")" \
-        "$(jstr "$(openssl version | awk '{print $2}')")" \
-        "$(jstr "$(sqlite3 --version | awk '{print $1}')")" \
-        "$(jstr "$("$BIN" version 2>/dev/null | head -n1 || true)")"
+    json_head tlog wrk nginx openssl sqlite3 cryptoreg
     printf '  "params": {"entries": %s, "integrate_runs": %s, "sm3_seconds": %s, "threads": %s, "connections": %s, "duration_s": %s, "rounds": %s, "warmup_s": %s, "server_threads": %s, "tile_index": %s},\n' \
         "$ENTRIES" "$INTEGRATE_RUNS" "$SM3_SECONDS" "$THREADS" "$CONNECTIONS" "$DURATION" "$ROUNDS" "$WARMUP" "$SERVER_THREADS" "$TILE_INDEX"
     printf '  "database": {"entries": %s, "entry_bytes_avg": %s, "append_s": %s, "bytes_before_integration": %s, "bytes_after_integration": %s, "node_hashes": %s},\n' \
         "$count" "$entry_avg" "$fill_seconds" "$bytes_before" "$bytes_after" "$expected_hashes"
-    # shellcheck disable=SC2086
     printf '  "integration": {"seconds": %s, "entries_per_s": %s, "max_rss_kb": %s, "user_s": %s, "sys_s": %s, "median_s": %s, "median_entries_per_s": %s, "median_max_rss_kb": %s, "target_entries_per_s": %s, "meets_target": %s},\n' \
-        "$(jarr $I_SECS)" "$(jarr $I_RATE)" "$(jarr $I_RSS)" "$(jarr $I_USER)" "$(jarr $I_SYS)" \
+        "$(jlist "$I_SECS")" "$(jlist "$I_RATE")" "$(jlist "$I_RSS")" "$(jlist "$I_USER")" "$(jlist "$I_SYS")" \
         "$i_med_secs" "$i_med_rate" "$i_med_rss" "$TARGET_RATE" "$i_meets"
     printf '  "sm3": {"node_input_bytes": 65, "node_hashes_per_s": %s, "leaf_input_bytes": %s, "leaf_hashes_per_s": %s, "hashing_alone_entries_per_s": %s, "integration_over_node_rate": %s, "integration_over_hashing_alone": %s},\n' \
         "$sm3_node" "$leaf_bytes" "$sm3_leaf" "$sm3_ceiling" "$i_vs_node" "$i_vs_ceiling"
@@ -677,8 +435,8 @@ jrun() { # key -> {"rps": [...], ...}
     printf '  "receipts": {\n'
     printf '    "request": {"path": "/api/v1/log/receipt?index=<random>", "answer_cache": false, "body_bytes": %s, "checked_index": %s, "verified_offline": true},\n' \
         "$receipt_bytes" "$probe"
-    printf '    "one_connection": %s,\n' "$(jrun rcpt1)"
-    printf '    "loaded": %s,\n' "$(jrun rcptN)"
+    printf '    "one_connection": %s,\n' "$(json_runs rcpt1 p50)"
+    printf '    "loaded": %s,\n' "$(json_runs rcptN p50)"
     printf '    "target_ms": %s,\n    "meets_target": %s\n  },\n' "$TARGET_PROOF_MS" "$p_meets"
     printf '  "tiles": {\n'
     sep=,
@@ -687,9 +445,9 @@ jrun() { # key -> {"rps": [...], ...}
         printf '    "%s": {\n' "$t"
         printf '      "request": {"path": %s, "body_bytes": %s, "cryptoreg_header_bytes": %s, "nginx_header_bytes": %s},\n' \
             "$(jstr "${T_PATH[$t]}")" "${T_BYTES[$t]}" "${T_CHDR[$t]}" "${T_NHDR[$t]}"
-        printf '      "cryptoreg_cache_on": %s,\n' "$(jrun "${t}_c")"
-        printf '      "cryptoreg_cache_off": %s,\n' "$(jrun "${t}_nc")"
-        printf '      "nginx": %s,\n' "$(jrun "${t}_n")"
+        printf '      "cryptoreg_cache_on": %s,\n' "$(json_runs "${t}_c" p50)"
+        printf '      "cryptoreg_cache_off": %s,\n' "$(json_runs "${t}_nc" p50)"
+        printf '      "nginx": %s,\n' "$(json_runs "${t}_n" p50)"
         printf '      "ratio_cache_on": %s,\n      "ratio_cache_off": %s,\n' "${RATIO_C[$t]}" "${RATIO_NC[$t]}"
         printf '      "meets_target_cache_on": %s,\n      "meets_target_cache_off": %s\n' "${MEETS_C[$t]}" "${MEETS_NC[$t]}"
         printf '    }%s\n' "$sep"
