@@ -72,9 +72,10 @@ const struct rule rules_table[] = {
     {"validity.type_certificate", RULE_VALIDITY, "商用密码产品型号证书有效期",
      "Validity of a commercial encryption product type certificate", 5, "years", "1999-10-07", NULL,
      "SCA practice for type certificates (unverified; configurable data, see docs/domain.md)"},
+    /* The value is the day of January after the filing year; a non-working day moves it on. */
     {"deadline.sales_filing", RULE_DEADLINE, "每年1月31日前报送上一年度销售登记备案数据",
-     "Submit the previous year's sales registration data before 31 January", 0, NULL, "2017-10-11",
-     NULL, NOTICE_336 " item IV"},
+     "Submit the previous year's sales registration data before 31 January", 31, "day_of_january",
+     "2017-10-11", NULL, NOTICE_336 " item IV; Civil Code Art 203 for a deadline on a holiday"},
 };
 const size_t rules_table_len = sizeof(rules_table) / sizeof(rules_table[0]);
 
