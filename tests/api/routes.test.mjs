@@ -241,7 +241,7 @@ function assertRule(r) {
   assert.equal(typeof r.title_zh, 'string');
   assert.equal(typeof r.title_en, 'string');
   assert.ok(r.value === null || Number.isInteger(r.value), `rule value ${r.value}`);
-  assert.ok(r.unit === null || ['working_days', 'days', 'years'].includes(r.unit), `rule unit ${r.unit}`);
+  assert.ok(r.unit === null || ['working_days', 'days', 'years', 'day_of_january'].includes(r.unit), `rule unit ${r.unit}`);
   assert.match(r.effective_from, DATE);
   assert.ok(r.effective_to === null || DATE.test(r.effective_to));
   assert.equal(typeof r.citation, 'string');

@@ -476,6 +476,7 @@ const zhCN = {
   'rule.kind.validity': '有效期',
   'rule.kind.window': '办理窗口',
   'rule.unit.working_days': '{n} 个工作日',
+  'rule.unit.day_of_january': '次年1月{n}日（遇节假日顺延）',
   'rule.unit.days': '{n} 日',
   'rule.unit.years': '{n} 年',
 
@@ -1170,6 +1171,7 @@ const en = {
   'rule.kind.validity': 'Validity',
   'rule.kind.window': 'Window',
   'rule.unit.working_days': '{n} working days',
+  'rule.unit.day_of_january': '{n} January of the next year (moved past holidays)',
   'rule.unit.days': '{n} days',
   'rule.unit.years': '{n} years',
 
