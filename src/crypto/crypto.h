@@ -100,4 +100,86 @@ enum cr_err sm2_public_point(const char *public_key_pem, unsigned char out[SM2_P
 enum cr_err sm2_point_pem(const unsigned char point[SM2_POINT_LEN], char pem[SM2_PUB_PEM_MAX],
                           struct cr_error *e);
 
+/*
+ * Encryption of personal data at rest (fieldcrypt.c): SM4-CTR with
+ * HMAC-SM3, encrypt then MAC, for values such as individual buyers' ID
+ * numbers and contacts.  A keyring of numbered data keys lives in the key
+ * directory as files data-<id>.key (32 random bytes each, mode 0600, the
+ * directory 0700); each key's SM4 key and HMAC key are derived from its 32
+ * bytes with HMAC-SM3 and fixed labels (docs/crypto.md).  The newest key
+ * seals; every key opens, so rotation keeps old values readable.
+ *
+ * A sealed value is a text token for a TEXT column,
+ *     v1.<key id>.<base64url(IV || ciphertext || tag)>
+ * with a random 16-byte IV and a 32-byte HMAC-SM3 tag over the header
+ * "v1.<key id>.", the associated data's length (8 bytes big-endian), the
+ * associated data, the IV and the ciphertext.  The associated data names
+ * the value's row and column (e.g. "filing:123:line:45:buyer_id"), so a
+ * token copied to another row or column does not open.
+ */
+#include <stdint.h>
+
+#define FIELDCRYPT_MASTER_LEN 32
+#define FIELDCRYPT_IV_LEN     16
+#define FIELDCRYPT_TAG_LEN    SM3_LEN
+#define FIELDCRYPT_KEYS_MAX   256       /* key versions one directory may hold */
+#define FIELDCRYPT_KEY_ID_MAX 999999999 /* key ids are 1 to 9 decimal digits */
+#define FIELDCRYPT_PLAIN_MAX  65536     /* a protected value is a field, not a file */
+#define FIELDCRYPT_AAD_MAX    1024
+/* The longest token that can open: the header and the base64url of the longest body. */
+#define FIELDCRYPT_TOKEN_MAX                                                                       \
+        (13 + (FIELDCRYPT_IV_LEN + FIELDCRYPT_PLAIN_MAX + FIELDCRYPT_TAG_LEN + 2) / 3 * 4)
+
+struct buf;
+struct fieldcrypt;
+
+/*
+ * Opens the keyring in dir, creating the directory (0700) and a first key if
+ * there is none, and loads every key.  Refuses key files that are not 32
+ * bytes, not this user's, or readable or writable by others, and a
+ * directory that others may write to.  The keyring is safe from many
+ * threads; fieldcrypt_close wipes the keys from memory.
+ */
+enum cr_err fieldcrypt_open(const char *dir, struct fieldcrypt **out, struct cr_error *e);
+void fieldcrypt_close(struct fieldcrypt *k);
+/*
+ * Creates the next key version (with O_EXCL semantics, synced to disk before
+ * it is used) and makes it the key that seals.  Another process with the
+ * same directory keeps sealing with the newest key it knows until it
+ * rotates, reopens, or first meets a token sealed with a newer key, which it
+ * then loads and seals with from then on.
+ */
+enum cr_err fieldcrypt_rotate(struct fieldcrypt *k, struct cr_error *e);
+/* The id of the key that seals now. */
+uint32_t fieldcrypt_current_key(struct fieldcrypt *k);
+
+/*
+ * Seals len bytes of plaintext under the newest key and appends the token
+ * to out.  aad is required (1 to FIELDCRYPT_AAD_MAX bytes).
+ */
+enum cr_err fieldcrypt_seal(struct fieldcrypt *k, const void *plaintext, size_t len,
+                            const void *aad, size_t aadlen, struct buf *out, struct cr_error *e);
+/*
+ * Checks a token's tag in constant time and only then decrypts, appending
+ * the plaintext to plain.  A token that is malformed, changed in any byte,
+ * sealed with other associated data or under a key that is not in the
+ * directory fails with CR_EINVAL and code "decrypt_failed", and nothing is
+ * appended.  The caller owns plain and should wipe it after use.
+ */
+enum cr_err fieldcrypt_open_token(struct fieldcrypt *k, const char *token, size_t len,
+                                  const void *aad, size_t aadlen, struct buf *plain,
+                                  struct cr_error *e);
+/* The key id a token names, without checking it; for finding values to re-seal after rotation. */
+enum cr_err fieldcrypt_token_key(const char *token, size_t len, uint32_t *id);
+
+/*
+ * Appends a masked form of the NUL-terminated UTF-8 value plain for display:
+ * a mainland resident ID number (18 characters, or the old 15 digits) keeps
+ * its first 4 and last 4 characters ("1101**********1234"); any other value
+ * (phone numbers, passports, e-mail addresses) keeps its last 4 characters
+ * but never more than half of them ("*******5678"); every hidden character
+ * becomes one '*'.  Bytes that are not UTF-8 are all hidden.
+ */
+enum cr_err fieldcrypt_mask(const char *plain, struct buf *out);
+
 #endif
