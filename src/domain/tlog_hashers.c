@@ -1,4 +1,4 @@
-/* SM3 and SHA-256 as struct tlog_hasher, for the log's tree and for signed-note key IDs. */
+/* SM3 and SHA-256 as struct tlog_hasher, and the keyring as a note signer, for the log. */
 #include "domain/tlog_hashers.h"
 
 #include <stdlib.h>
@@ -35,3 +35,19 @@ static void sha256_hash(void *ctx, const void *const *parts, const size_t *lens,
 
 const struct tlog_hasher log_sm3_hasher = {sm3_hash, NULL};
 const struct tlog_hasher log_sha256_hasher = {sha256_hash, NULL};
+
+enum cr_err keyring_key_sign(void *ctx, const void *msg, size_t len, uint8_t *sig, size_t sigmax,
+                             size_t *siglen, struct cr_error *e)
+{
+        const struct keyring_key *k = ctx;
+        struct sm2_signature s;
+        enum cr_err err = sm2_keyring_sign(k->keys, k->name, msg, len, &s, e);
+
+        if (err)
+                return err;
+        if (s.len > sigmax)
+                return cr_fail(e, CR_EINTERNAL, "internal", NULL, "signature too long");
+        memcpy(sig, s.der, s.len);
+        *siglen = s.len;
+        return CR_OK;
+}

@@ -122,21 +122,6 @@ enum cr_err log_vkey(struct sm2_keyring *keys, const char *origin, struct buf *o
         return err ? err : tlog_vkey_format(&log_sha256_hasher, origin, key, key_len, out, e);
 }
 
-static enum cr_err keyring_sign(void *ctx, const void *msg, size_t len, uint8_t *sig, size_t sigmax,
-                                size_t *siglen, struct cr_error *e)
-{
-        struct sm2_signature s;
-        enum cr_err err = sm2_keyring_sign(ctx, LOG_KEY_NAME, msg, len, &s, e);
-
-        if (err)
-                return err;
-        if (s.len > sigmax)
-                return cr_fail(e, CR_EINTERNAL, "internal", NULL, "signature too long");
-        memcpy(sig, s.der, s.len);
-        *siglen = s.len;
-        return CR_OK;
-}
-
 struct integrate_ctx {
         struct store *s;
         struct tlog_frontier frontier;
@@ -213,10 +198,11 @@ enum cr_err log_integrate(struct store *s, struct sm2_keyring *keys, const char 
         }
         if (!err) {
                 struct tlog_checkpoint cp = {origin, strlen(origin), (uint64_t)count, {0}, NULL, 0};
+                struct keyring_key log = {keys, LOG_KEY_NAME};
                 struct tlog_note_signer signer = {
                     origin,
                     tlog_note_key_id(&log_sha256_hasher, origin, strlen(origin), key, key_len),
-                    keyring_sign, keys};
+                    keyring_key_sign, &log};
                 tlog_frontier_root(&ic->frontier, &log_sm3_hasher, cp.root);
                 err = tlog_checkpoint_sign(&cp, &signer, 1, &out, e);
         }

@@ -247,21 +247,6 @@ out:
         return err;
 }
 
-static enum cr_err keyring_sign(void *ctx, const void *msg, size_t len, uint8_t *sig, size_t sigmax,
-                                size_t *siglen, struct cr_error *e)
-{
-        struct sm2_signature s;
-        enum cr_err err = sm2_keyring_sign(ctx, WITNESS_KEY_NAME, msg, len, &s, e);
-
-        if (err)
-                return err;
-        if (s.len > sigmax)
-                return cr_fail(e, CR_EINTERNAL, "internal", NULL, "signature too long");
-        memcpy(sig, s.der, s.len);
-        *siglen = s.len;
-        return CR_OK;
-}
-
 static enum cr_err cosig_key(struct sm2_keyring *keys, uint8_t key[TLOG_SM2_KEY_MAX],
                              size_t *key_len, struct cr_error *e)
 {
@@ -291,6 +276,7 @@ enum cr_err witness_cosign(struct sm2_keyring *keys, const char *name, const cha
 {
         uint8_t key[TLOG_SM2_KEY_MAX];
         size_t key_len = 0;
+        struct keyring_key witness = {keys, WITNESS_KEY_NAME};
         struct tlog_note_signer signer;
         struct tlog_cosignature c;
         enum cr_err err = cosig_key(keys, key, &key_len, e);
@@ -300,8 +286,8 @@ enum cr_err witness_cosign(struct sm2_keyring *keys, const char *name, const cha
         signer.name = name;
         signer.key_id = tlog_note_key_id(&log_sha256_hasher, name, strlen(name), key, key_len);
         /* tlog_cosign builds the cosigned message itself; the signer signs those bytes. */
-        signer.sign = keyring_sign;
-        signer.ctx = keys;
+        signer.sign = keyring_key_sign;
+        signer.ctx = &witness;
         err = tlog_cosign(body, strlen(body), ts, &signer, &c, e);
         return err ? err : tlog_cosig_format(&c, line, e);
 }

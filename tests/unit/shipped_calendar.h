@@ -20,6 +20,7 @@ static inline struct legal_calendar *shipped_calendar(void)
                 const struct calendar_file *f = &calendar_shipped[i];
                 ck_assert_msg(calendar_year_parse(f->text, f->len, y, &e) == CR_OK,
                               "shipped %d.csv: %s", f->year, e.detail);
+                ck_assert_int_eq(y->year, f->year);
                 ck_assert_int_eq(calendar_add_year(cal, y, &e), CR_OK);
                 cr_error_clear(&e);
         }

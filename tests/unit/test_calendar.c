@@ -10,6 +10,7 @@
 #include "core/date.h"
 #include "domain/calendar.h"
 #include "domain/calendar_data.h"
+#include "shipped_calendar.h"
 #include "unit.h"
 
 static day_t D(const char *text)
@@ -18,27 +19,6 @@ static day_t D(const char *text)
 
         ck_assert_msg(date_parse(text, strlen(text), &d) == 0, "bad date in a test: %s", text);
         return d;
-}
-
-/* The shipped calendar, built once per test the way the binary builds it at start. */
-static struct legal_calendar *shipped(void)
-{
-        struct legal_calendar *cal = calloc(1, sizeof(*cal));
-        struct calendar_year *y = malloc(sizeof(*y));
-
-        ck_assert_ptr_nonnull(cal);
-        ck_assert_ptr_nonnull(y);
-        for (size_t i = 0; i < calendar_shipped_len; i++) {
-                struct cr_error e = CR_ERROR_INIT;
-                const struct calendar_file *f = &calendar_shipped[i];
-                ck_assert_msg(calendar_year_parse(f->text, f->len, y, &e) == CR_OK,
-                              "shipped %d.csv: %s", f->year, e.detail);
-                ck_assert_int_eq(y->year, f->year);
-                ck_assert_int_eq(calendar_add_year(cal, y, &e), CR_OK);
-                cr_error_clear(&e);
-        }
-        free(y);
-        return cal;
 }
 
 /* The due day of n working days from start, or fails the test. */
@@ -178,7 +158,7 @@ START_TEST(test_shipped_tables)
                 ck_assert_int_gt((int)y->count, 20);
                 free(y);
         }
-        cal = shipped();
+        cal = shipped_calendar();
         for (int year = 2017; year <= 2026; year++)
                 ck_assert(calendar_has_year(cal, year));
         ck_assert(!calendar_has_year(cal, 2016));
@@ -202,7 +182,7 @@ END_TEST
 
 START_TEST(test_spring_festival_2025)
 {
-        struct legal_calendar *cal = shipped();
+        struct legal_calendar *cal = shipped_calendar();
 
         /*
          * Start Monday 2025-01-20 (not counted), 20 working days:
@@ -222,7 +202,7 @@ END_TEST
 
 START_TEST(test_national_day_2025)
 {
-        struct legal_calendar *cal = shipped();
+        struct legal_calendar *cal = shipped_calendar();
 
         /*
          * Start Thursday 2025-09-25, 20 working days: Fri 26 = 1; Sat 27 off;
@@ -240,7 +220,7 @@ END_TEST
 
 START_TEST(test_roll_forward)
 {
-        struct legal_calendar *cal = shipped();
+        struct legal_calendar *cal = shipped_calendar();
 
         /* 2026-01-01 is a Thursday, so 31 January 2026 is a Saturday: Monday 2 February. */
         assert_roll(cal, "2026-01-31", "2026-02-02");
@@ -261,7 +241,7 @@ END_TEST
 
 START_TEST(test_clock_stops)
 {
-        struct legal_calendar *cal = shipped();
+        struct legal_calendar *cal = shipped_calendar();
         struct clock_stop week = {D("2025-02-10"), D("2025-02-14")};
         struct clock_stop in_break = {D("2025-01-27"), D("2025-02-04")};
         struct clock_stop moved = {D("2025-02-07"), D("2025-02-09")};
@@ -310,7 +290,7 @@ END_TEST
 
 START_TEST(test_open_stop)
 {
-        struct legal_calendar *cal = shipped();
+        struct legal_calendar *cal = shipped_calendar();
         struct clock_stop open = {D("2025-02-10"), CLOCK_OPEN};
         struct clock_stop late = {D("2025-02-21"), CLOCK_OPEN};
         struct clock_stop just = {D("2025-02-20"), CLOCK_OPEN};
@@ -342,7 +322,7 @@ END_TEST
 
 START_TEST(test_year_missing)
 {
-        struct legal_calendar *cal = shipped();
+        struct legal_calendar *cal = shipped_calendar();
         struct cr_error e = CR_ERROR_INIT;
         day_t due = 0;
         int w;

@@ -15,6 +15,7 @@
 #include "domain/calendar_data.h"
 #include "domain/licensing.h"
 #include "domain/rules.h"
+#include "shipped_calendar.h"
 #include "unit.h"
 
 static day_t D(const char *text)
@@ -32,26 +33,6 @@ static json_t *parse(const char *text)
 
         ck_assert_msg(v != NULL, "bad JSON in a test: %s (%s)", text, err.text);
         return v;
-}
-
-/* The shipped calendar, built the way the binary builds it from its tables. */
-static struct legal_calendar *shipped(void)
-{
-        struct legal_calendar *cal = calloc(1, sizeof(*cal));
-        struct calendar_year *y = malloc(sizeof(*y));
-
-        ck_assert_ptr_nonnull(cal);
-        ck_assert_ptr_nonnull(y);
-        for (size_t i = 0; i < calendar_shipped_len; i++) {
-                struct cr_error e = CR_ERROR_INIT;
-                const struct calendar_file *f = &calendar_shipped[i];
-                ck_assert_msg(calendar_year_parse(f->text, f->len, y, &e) == CR_OK,
-                              "shipped %d.csv: %s", f->year, e.detail);
-                ck_assert_int_eq(calendar_add_year(cal, y, &e), CR_OK);
-                cr_error_clear(&e);
-        }
-        free(y);
-        return cal;
 }
 
 static const char *str(const json_t *o, const char *key)
@@ -253,7 +234,7 @@ static void assert_due(const json_t *dl, const char *want)
 
 START_TEST(test_deadline_received)
 {
-        struct legal_calendar *cal = shipped();
+        struct legal_calendar *cal = shipped_calendar();
         json_t *dl, *app;
 
         /* 2025-01-20 is a Monday.  Counting starts the next day: 21, 22, 23, 24 January
@@ -297,7 +278,7 @@ END_TEST
 
 START_TEST(test_deadline_closed_stop_adds_the_stopped_days)
 {
-        struct legal_calendar *cal = shipped();
+        struct legal_calendar *cal = shipped_calendar();
         struct cr_error e = CR_ERROR_INIT;
         json_t *dl, *app;
         day_t four_more = 0;
@@ -340,7 +321,7 @@ END_TEST
 
 START_TEST(test_deadline_open_stop)
 {
-        struct legal_calendar *cal = shipped();
+        struct legal_calendar *cal = shipped_calendar();
         json_t *dl, *app;
 
         app = deadline_of(cal,
@@ -365,7 +346,7 @@ END_TEST
 
 START_TEST(test_deadline_extension)
 {
-        struct legal_calendar *cal = shipped();
+        struct legal_calendar *cal = shipped_calendar();
         json_t *dl, *app;
 
         /* 20 working days end on 31 March; ten more: 1, 2, 3, 7, 8, 9, 10, 11, 14, 15 April. */
@@ -397,7 +378,7 @@ END_TEST
 
 START_TEST(test_deadline_deemed_accepted)
 {
-        struct legal_calendar *cal = shipped();
+        struct legal_calendar *cal = shipped_calendar();
         json_t *dl, *app;
 
         /* Not asked for materials within five days, the application counts as accepted on
@@ -431,7 +412,7 @@ START_TEST(test_deadline_issue_and_closed_states)
 {
         static const char *const closed[] = {"materials_requested", "refused", "issued",
                                              "withdrawn", "halted"};
-        struct legal_calendar *cal = shipped();
+        struct legal_calendar *cal = shipped_calendar();
         json_t *dl, *app;
 
         /* Approved Friday 2025-09-26; ten working days: Sunday 28 September (worked), 29,
@@ -464,7 +445,7 @@ END_TEST
 
 START_TEST(test_deadline_year_missing)
 {
-        struct legal_calendar *cal = shipped();
+        struct legal_calendar *cal = shipped_calendar();
         json_t *dl, *app;
 
         /* Received Monday 2026-12-28: 29, 30, 31 December, then 2027, which is not shipped. */
