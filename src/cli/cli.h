@@ -79,5 +79,6 @@ int cmd_restore(struct cli *c);
 int cmd_calendar(struct cli *c);
 int cmd_log(struct cli *c);
 int cmd_witness(struct cli *c);
+int cmd_filing(struct cli *c);
 
 #endif

@@ -24,6 +24,7 @@ static const char usage[] =
     "  calendar    list, show, load the legal working-day calendar; compute a deadline\n"
     "  log         the transparency log: key, integrate, verify-receipt, audit, witness-add\n"
     "  witness     watch a log and cosign its checkpoints if it only grows\n"
+    "  filing      the annual sales filing through a server: submit, status, export\n"
     "  demo        load demo data into an empty registry and print the demo logins\n"
     "  backup      online backup of the database, verified\n"
     "  restore     verified restore of a backup\n"
@@ -52,7 +53,7 @@ static const struct {
     {"demo", cmd_demo},         {"backup", cmd_backup},
     {"restore", cmd_restore},   {"version", cmd_version},
     {"calendar", cmd_calendar}, {"log", cmd_log},
-    {"witness", cmd_witness},
+    {"witness", cmd_witness},   {"filing", cmd_filing},
 };
 
 int main(int argc, char **argv)

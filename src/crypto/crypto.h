@@ -42,6 +42,17 @@ enum cr_err sm3_hex(const void *data, size_t len, char out[SM3_HEX_LEN]);
  */
 enum cr_err sm3_digest_parts(const void *const *parts, const size_t *lens, size_t n,
                              unsigned char out[SM3_LEN]);
+/*
+ * SM3 over data that arrives in pieces: new, update as often as needed,
+ * then hex once (the lowercase digest), then free.
+ */
+struct sm3_stream;
+enum cr_err sm3_stream_new(struct sm3_stream **out, struct cr_error *e);
+enum cr_err sm3_stream_update(struct sm3_stream *s, const void *data, size_t len,
+                              struct cr_error *e);
+enum cr_err sm3_stream_hex(struct sm3_stream *s, char out[SM3_HEX_LEN], struct cr_error *e);
+void sm3_stream_free(struct sm3_stream *s);
+
 enum cr_err sha256_digest(const void *data, size_t len, unsigned char out[SHA256_LEN]);
 
 /*

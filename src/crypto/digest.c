@@ -3,6 +3,8 @@
 
 #include <openssl/evp.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "core/banned.h"
 
@@ -114,4 +116,53 @@ enum cr_err sm3_digest_parts(const void *const *parts, const size_t *lens, size_
         if (!EVP_DigestFinal_ex(ctx, out, &outlen) || outlen != SM3_LEN)
                 return CR_EINTERNAL;
         return CR_OK;
+}
+
+/* A digest computed over data that arrives in pieces (an upload), with OpenSSL's EVP state. */
+struct sm3_stream {
+        EVP_MD_CTX *ctx;
+};
+
+enum cr_err sm3_stream_new(struct sm3_stream **out, struct cr_error *e)
+{
+        struct sm3_stream *s = calloc(1, sizeof(*s));
+
+        if (!s || !(s->ctx = EVP_MD_CTX_new())) {
+                free(s);
+                return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
+        }
+        if (!EVP_DigestInit_ex(s->ctx, EVP_sm3(), NULL)) {
+                sm3_stream_free(s);
+                return cr_fail(e, CR_EINTERNAL, "internal", NULL, "SM3 is not available");
+        }
+        *out = s;
+        return CR_OK;
+}
+
+enum cr_err sm3_stream_update(struct sm3_stream *s, const void *data, size_t len,
+                              struct cr_error *e)
+{
+        if (len && !EVP_DigestUpdate(s->ctx, data, len))
+                return cr_fail(e, CR_EINTERNAL, "internal", NULL, "SM3 failed");
+        return CR_OK;
+}
+
+enum cr_err sm3_stream_hex(struct sm3_stream *s, char out[SM3_HEX_LEN], struct cr_error *e)
+{
+        unsigned char d[SM3_LEN];
+        unsigned int outlen = 0;
+
+        if (!EVP_DigestFinal_ex(s->ctx, d, &outlen) || outlen != SM3_LEN)
+                return cr_fail(e, CR_EINTERNAL, "internal", NULL, "SM3 failed");
+        for (int i = 0; i < SM3_LEN; i++)
+                snprintf(out + 2 * i, 3, "%02x", d[i]);
+        return CR_OK;
+}
+
+void sm3_stream_free(struct sm3_stream *s)
+{
+        if (!s)
+                return;
+        EVP_MD_CTX_free(s->ctx);
+        free(s);
 }

@@ -344,13 +344,15 @@ enum cr_err demo_certificates(struct store *s, struct sm2_keyring *keys, long n,
                                                  "signature_server",      "vpn",     "otp_token"};
         struct enterprise *ent = malloc(sizeof(*ent));
         struct caller cli;
-        char now[21], today[11];
+        char now[21], today[11], issued[DATE_LEN];
+        day_t today_day = 0;
         enum cr_err err;
 
         if (!ent)
                 return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
         caller_for_cli(&cli);
         lic_clock(now, today);
+        date_parse(today, strlen(today), &today_day);
         err = store_begin(s, e);
         for (long i = 0; !err && i < n; i++) {
                 char uscc[USCC_LEN + 1], model[32];
@@ -365,7 +367,13 @@ enum cr_err demo_certificates(struct store *s, struct sm2_keyring *keys, long n,
                                 "enterprise_name", ent->name_zh, "bureau_code", ent->bureau_code,
                                 "product", "name", names[i % 6], "model", model, "category",
                                 categories[i % 6], "algorithms", "name", "SM4", "key_bits", 128);
-                err = certificate_issue(s, &cli, keys, app, today, now, &cert, e);
+                /*
+                 * Issued one to about four and a half years ago, so that most are still
+                 * valid and three in four cover the whole of last year: holders with
+                 * sales to file, as in a real registry.
+                 */
+                date_format(today_day - 365 * (1 + i % 4) - (day_t)(i % 200), issued);
+                err = certificate_issue(s, &cli, keys, app, issued, now, &cert, e);
                 json_decref(app);
                 json_decref(cert);
         }

@@ -69,4 +69,18 @@ enum cr_err h_log_consistency(struct http_request *rq, struct http_response *rs)
 enum cr_err h_log_witnesses(struct http_request *rq, struct http_response *rs);
 enum cr_err h_log_cosign(struct http_request *rq, struct http_response *rs);
 
+enum cr_err h_filing_deadline(struct http_request *rq, struct http_response *rs);
+enum cr_err h_filing_obligations(struct http_request *rq, struct http_response *rs);
+enum cr_err h_filing_statistics(struct http_request *rq, struct http_response *rs);
+enum cr_err h_filing_overdue(struct http_request *rq, struct http_response *rs);
+enum cr_err h_filing_events(struct http_request *rq, struct http_response *rs);
+enum cr_err h_filing_list(struct http_request *rq, struct http_response *rs);
+enum cr_err h_filing_get(struct http_request *rq, struct http_response *rs);
+enum cr_err h_filing_lines(struct http_request *rq, struct http_response *rs);
+enum cr_err h_filing_reveal(struct http_request *rq, struct http_response *rs);
+enum cr_err h_filing_action(struct http_request *rq, struct http_response *rs);
+/* The streamed upload of a filing file (handlers_filing.c). */
+struct body_stream;
+extern const struct body_stream filing_upload_stream;
+
 #endif

@@ -47,9 +47,10 @@ struct http_response {
         size_t body_len;
         const char *content_type; /* for body */
         char set_cookie[256];
-        int public_cache; /* a public read: ETag and Cache-Control: public */
-        int immutable;    /* never changes (a full log tile): cached for a year */
-        char etag[24];    /* the ETag when already known (a cached answer), else "" */
+        int public_cache;  /* a public read: ETag and Cache-Control: public */
+        int immutable;     /* never changes (a full log tile): cached for a year */
+        char etag[24];     /* the ETag when already known (a cached answer), else "" */
+        char filename[96]; /* a download's file name (ASCII, no quotes), else "" */
 };
 
 typedef enum cr_err (*handler_fn)(struct http_request *rq, struct http_response *rs);
@@ -64,6 +65,9 @@ const struct config *server_config(struct server *srv);
 struct throttle *server_throttle(struct server *srv);
 /* The SM2 keys that sign certificate documents and log checkpoints. */
 struct sm2_keyring *server_keyring(struct server *srv);
+/* The keys that seal buyers' personal data, and the directory uploads spool to. */
+struct fieldcrypt *server_data_keys(struct server *srv);
+const char *server_spool_dir(struct server *srv);
 /* The transparency log's origin line. */
 const char *server_log_origin(struct server *srv);
 /* Prometheus text of the server's counters, appended to out. */

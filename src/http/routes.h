@@ -7,6 +7,7 @@
 #define CR_ROUTES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "http/http.h"
 
@@ -34,7 +35,22 @@ struct query_param {
         const char *description;
 };
 
-enum body_kind { BODY_NONE, BODY_JSON, BODY_CSV, BODY_PDF };
+enum body_kind { BODY_NONE, BODY_JSON, BODY_CSV, BODY_PDF, BODY_STREAM };
+
+/*
+ * A route whose body is read as a stream (BODY_STREAM): the caller is
+ * authenticated and authorised as soon as the headers arrive, open prepares
+ * the handler's context, data takes each piece of the body as it comes,
+ * and finish answers once it has all come.  drop frees the context in every
+ * case, after finish or instead of it.  The store is available to open and
+ * finish only: no database connection is held while the client sends.
+ */
+struct body_stream {
+        enum cr_err (*open)(struct http_request *rq, void **ctx);
+        enum cr_err (*data)(void *ctx, const char *data, size_t len, struct cr_error *e);
+        enum cr_err (*finish)(void *ctx, struct http_request *rq, struct http_response *rs);
+        void (*drop)(void *ctx);
+};
 
 struct route {
         const char *method;
@@ -48,15 +64,17 @@ struct route {
         int public_cache; /* GET whose answer is the same for everyone */
         const char *tag;
         const char *summary;
-        const char *response; /* the OpenAPI component of the success body, or NULL */
+        const char *response;             /* the OpenAPI component of the success body, or NULL */
+        const struct body_stream *stream; /* for BODY_STREAM */
 };
 
 extern const struct route routes[];
 extern const size_t routes_len;
 
-#define JSON_BODY_MAX (1024 * 1024)
-#define CSV_BODY_MAX  (16 * 1024 * 1024)
-#define PDF_BODY_MAX  (10 * 1024 * 1024)
+#define JSON_BODY_MAX   (1024 * 1024)
+#define CSV_BODY_MAX    (16 * 1024 * 1024)
+#define PDF_BODY_MAX    (10 * 1024 * 1024)
+#define STREAM_BODY_MAX ((uint64_t)512 * 1024 * 1024) /* a sales filing file */
 
 /*
  * Finds the route for method and path.  Returns it and fills params

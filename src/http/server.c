@@ -25,6 +25,7 @@
 #include "core/timeutil.h"
 #include "domain/auth_service.h"
 #include "domain/enterprise_service.h"
+#include "domain/filing.h"
 #include "domain/licensing.h"
 #include "domain/tlog_service.h"
 #include "domain/user.h"
@@ -46,6 +47,9 @@ struct server {
         struct metrics *metrics;
         struct MHD_Daemon *daemon;
         struct sm2_keyring *keyring;
+        struct fieldcrypt *data_keys; /* seal buyers' personal data (docs/crypto.md) */
+        char spool_dir[1100];         /* where uploads are spooled: the database's directory */
+        char swept_on[DATE_LEN];      /* the Beijing date of the last overdue-filing sweep */
         struct resp_cache *cache;
         char log_origin[LOG_ORIGIN_MAX];
         pthread_t integrator;
@@ -65,6 +69,12 @@ struct request_state {
         struct buf body;
         int too_large;
         uint64_t received;
+        /* A streamed body (BODY_STREAM): admitted when the headers came. */
+        int admitted;               /* 1 once the caller was checked and the handler opened */
+        void *stream_ctx;           /* the handler's context, or NULL */
+        struct caller caller;       /* who was admitted */
+        struct cr_error stream_err; /* why the stream was refused or failed */
+        int stream_failed;
 };
 
 const struct config *server_config(struct server *srv)
@@ -75,6 +85,51 @@ const struct config *server_config(struct server *srv)
 struct sm2_keyring *server_keyring(struct server *srv)
 {
         return srv->keyring;
+}
+
+struct fieldcrypt *server_data_keys(struct server *srv)
+{
+        return srv->data_keys;
+}
+
+const char *server_spool_dir(struct server *srv)
+{
+        return srv->spool_dir;
+}
+
+/*
+ * Once a day (and at start) records overdue-filing events for last year's
+ * sales once their deadline has passed; before that the service says
+ * deadline_not_passed and nothing happens.
+ */
+static void sweep_overdue_filings(struct server *srv, struct store *s)
+{
+        char today[DATE_LEN], due[DATE_LEN];
+        struct cr_error e = CR_ERROR_INIT;
+        struct caller system;
+        int recorded = 0, already = 0, year;
+
+        legal_today(today);
+        if (strcmp(today, srv->swept_on) == 0)
+                return;
+        /* The Beijing date starts with its four-digit year. */
+        year = (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 +
+               (today[3] - '0') - 1;
+        memset(&system, 0, sizeof(system));
+        system.role = ROLE_NATIONAL_ADMIN;
+        str_copy(system.username, sizeof(system.username), "system:overdue-filings");
+        str_copy(system.ip, sizeof(system.ip), "local");
+        if (filing_record_overdue(s, &system, year, &recorded, &already, due, &e) == CR_OK) {
+                if (recorded)
+                        log_msg("info", "recorded %d overdue filings of %d (due %s)", recorded,
+                                year, due);
+        } else if (!e.code || strcmp(e.code, "deadline_not_passed") != 0) {
+                log_msg("error", "overdue filings of %d: %s", year, e.detail);
+                cr_error_clear(&e);
+                return; /* tried again on the next round */
+        }
+        cr_error_clear(&e);
+        str_copy(srv->swept_on, sizeof(srv->swept_on), today);
 }
 
 const char *server_log_origin(struct server *srv)
@@ -100,6 +155,7 @@ static void *integrator_main(void *arg)
                 if (log_integrate(s, srv->keyring, srv->log_origin, &size, &e))
                         log_msg("error", "log integration failed: %s", e.detail);
                 cr_error_clear(&e);
+                sweep_overdue_filings(srv, s);
                 store_pool_release(srv->pool, s);
                 nanosleep(&pause, NULL);
         }
@@ -232,6 +288,66 @@ static enum cr_err authenticate(struct http_request *rq, const char *ip)
                 rq->session_cookie = cookie;
         }
         return CR_OK;
+}
+
+/* Authenticates the caller, checks a console session's CSRF token, and the route's roles. */
+static enum cr_err admit(struct http_request *rq, const char *ip, const char *method)
+{
+        enum cr_err err = authenticate(rq, ip);
+
+        if (!err && rq->session_cookie && !is_safe_method(method)) {
+                const char *token = http_header(rq, "X-CSRF-Token");
+                if (!token || !secret_equal(token, rq->csrf))
+                        err = cr_fail(&rq->err, CR_ECSRF, "csrf", NULL,
+                                      "a signed-in console request that changes something needs "
+                                      "the X-CSRF-Token header from the session");
+        }
+        if (!err && !(rq->route->roles & ROLE_BIT(rq->caller.role))) {
+                if (rq->caller.role == ROLE_PUBLIC)
+                        err = cr_fail(&rq->err, CR_EUNAUTH, "unauthenticated", NULL,
+                                      "sign in to use %s %s", method, rq->route->pattern);
+                else
+                        err = cr_fail(&rq->err, CR_EFORBIDDEN, "forbidden", NULL,
+                                      "the role %s may not use %s %s", role_name(rq->caller.role),
+                                      method, rq->route->pattern);
+        }
+        return err;
+}
+
+/*
+ * Admits a streamed body's request when its headers arrive: the caller is
+ * checked, and the handler opened, before a byte of the body is read, so a
+ * refused upload is answered without being stored anywhere.
+ */
+static void stream_admit(struct server *srv, struct MHD_Connection *conn, const char *url,
+                         const char *method, struct request_state *st)
+{
+        struct http_request rq;
+        char ip[64];
+        enum cr_err err;
+
+        memset(&rq, 0, sizeof(rq));
+        rq.method = method;
+        rq.path = url;
+        rq.conn = conn;
+        rq.server = srv;
+        rq.route = st->route;
+        memcpy(rq.params, st->params, sizeof(rq.params));
+        client_ip(conn, ip, sizeof(ip));
+        str_copy(rq.caller.username, sizeof(rq.caller.username), "public");
+        rq.store = store_pool_acquire(srv->pool);
+        err = admit(&rq, ip, method);
+        if (!err)
+                err = st->route->stream->open(&rq, &st->stream_ctx);
+        store_pool_release(srv->pool, rq.store);
+        st->caller = rq.caller;
+        st->admitted = 1;
+        if (err) {
+                if (!rq.err.err)
+                        rq.err.err = err;
+                st->stream_err = rq.err;
+                st->stream_failed = 1;
+        }
 }
 
 /* Parses and validates the body the route declares. */
@@ -370,6 +486,12 @@ static int send_response(struct MHD_Connection *conn, struct http_request *rq,
         }
         if (rs->set_cookie[0])
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, rs->set_cookie);
+        if (rs->filename[0]) {
+                char disposition[160];
+                snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"",
+                         rs->filename);
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+        }
         if (allow && allow[0])
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
         MHD_queue_response(conn, (unsigned)status, resp);
@@ -527,30 +649,27 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
                 err = cr_fail(&rq.err, CR_ETOOLARGE, "payload_too_large", NULL,
                               "the request body is larger than %zu bytes", st->body.max);
         }
-        if (!err) {
+        if (!err && st->route->body == BODY_STREAM) {
+                /* Admitted, and the body handed over, as it came; now the answer. */
+                route_index = (size_t)(st->route - routes);
+                rq.caller = st->caller;
+                if (st->stream_failed) {
+                        rq.err = st->stream_err;
+                        memset(&st->stream_err, 0, sizeof(st->stream_err));
+                        err = rq.err.err ? rq.err.err : CR_EINTERNAL;
+                } else {
+                        rq.store = store_pool_acquire(srv->pool);
+                        rs.status = st->route->ok_status;
+                        err = st->route->stream->finish(st->stream_ctx, &rq, &rs);
+                }
+        } else if (!err) {
                 route_index = (size_t)(st->route - routes);
                 rq.store = store_pool_acquire(srv->pool);
-                err = authenticate(&rq, ip);
+                err = admit(&rq, ip, method);
+                if (!err)
+                        err = read_body(&rq, st);
         }
-        if (!err && rq.session_cookie && !is_safe_method(method)) {
-                const char *token = http_header(&rq, "X-CSRF-Token");
-                if (!token || !secret_equal(token, rq.csrf))
-                        err = cr_fail(&rq.err, CR_ECSRF, "csrf", NULL,
-                                      "a signed-in console request that changes something needs "
-                                      "the X-CSRF-Token header from the session");
-        }
-        if (!err && !(st->route->roles & ROLE_BIT(rq.caller.role))) {
-                if (rq.caller.role == ROLE_PUBLIC)
-                        err = cr_fail(&rq.err, CR_EUNAUTH, "unauthenticated", NULL,
-                                      "sign in to use %s %s", method, st->route->pattern);
-                else
-                        err = cr_fail(&rq.err, CR_EFORBIDDEN, "forbidden", NULL,
-                                      "the role %s may not use %s %s", role_name(rq.caller.role),
-                                      method, st->route->pattern);
-        }
-        if (!err)
-                err = read_body(&rq, st);
-        if (!err) {
+        if (!err && st->route->body != BODY_STREAM) {
                 rs.status = st->route->ok_status;
                 rs.public_cache = st->route->public_cache;
                 if (rs.public_cache && srv->cfg.answer_cache && is_safe_method(method)) {
@@ -626,10 +745,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 st->started = time_monotonic_ms();
                 st->route = router_match(match_method, url, st->params, &st->path_known, st->allow,
                                          sizeof(st->allow));
-                max = !st->route                    ? JSON_BODY_MAX
-                      : st->route->body == BODY_CSV ? CSV_BODY_MAX
-                      : st->route->body == BODY_PDF ? PDF_BODY_MAX
-                                                    : JSON_BODY_MAX;
+                max = !st->route                       ? JSON_BODY_MAX
+                      : st->route->body == BODY_CSV    ? CSV_BODY_MAX
+                      : st->route->body == BODY_PDF    ? PDF_BODY_MAX
+                      : st->route->body == BODY_STREAM ? STREAM_BODY_MAX
+                                                       : JSON_BODY_MAX;
                 buf_init(&st->body, max);
                 length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -640,9 +760,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                         if (bad || (uint64_t)n > max)
                                 st->too_large = 1;
                         /* Too large even to drop politely: answer now and close. */
-                        if (bad || (uint64_t)n > DISCARD_LIMIT)
+                        if (bad || (uint64_t)n > (st->route && st->route->body == BODY_STREAM
+                                                      ? STREAM_BODY_MAX
+                                                      : DISCARD_LIMIT))
                                 return dispatch(srv, conn, url, method, st);
                 }
+                if (st->route && st->route->body == BODY_STREAM && !st->too_large)
+                        stream_admit(srv, conn, url, method, st);
+                return MHD_YES;
+        }
+        if (*upload_size && st->route && st->route->body == BODY_STREAM) {
+                st->received += *upload_size;
+                if (st->received > STREAM_BODY_MAX)
+                        st->too_large = 1;
+                if (!st->too_large && !st->stream_failed && st->stream_ctx) {
+                        if (st->route->stream->data(st->stream_ctx, upload_data, *upload_size,
+                                                    &st->stream_err) != CR_OK)
+                                st->stream_failed = 1;
+                } else if (st->received > DISCARD_LIMIT &&
+                           (st->stream_failed || st->too_large || !st->admitted)) {
+                        /* A refused upload is read only so far before the connection closes. */
+                        return MHD_NO;
+                }
+                *upload_size = 0;
                 return MHD_YES;
         }
         if (*upload_size) {
@@ -675,6 +815,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                 return;
         for (int i = 0; i < HTTP_MAX_PARAMS; i++)
                 free(st->params[i]);
+        if (st->stream_ctx)
+                st->route->stream->drop(st->stream_ctx);
+        cr_error_clear(&st->stream_err);
         buf_release(&st->body);
         free(st);
         *con_cls = NULL;
@@ -759,6 +902,22 @@ enum cr_err server_start(const struct config *cfg, struct server **out, struct c
                 certificate_lookup_base = srv->public_url;
                 config_log_origin(cfg, srv->log_origin, sizeof(srv->log_origin));
         }
+        {
+                char dir[1100];
+                const char *slash = strrchr(cfg->db, '/');
+                config_key_dir(cfg, dir, sizeof(dir));
+                err = fieldcrypt_open(dir, &srv->data_keys, e);
+                if (err)
+                        goto fail;
+                /* Uploads spool beside the database, on its disk rather than in memory. */
+                if (slash)
+                        snprintf(srv->spool_dir, sizeof(srv->spool_dir), "%.*s",
+                                 (int)(slash - cfg->db), cfg->db);
+                else
+                        str_copy(srv->spool_dir, sizeof(srv->spool_dir), ".");
+                if (!srv->spool_dir[0])
+                        str_copy(srv->spool_dir, sizeof(srv->spool_dir), "/");
+        }
         /* One connection for each worker thread, so no request waits for another's. */
         err = store_pool_open(cfg->db, (int)cfg->threads, &srv->pool, e);
         if (err)
@@ -806,6 +965,7 @@ void server_stop(struct server *srv)
         throttle_free(srv->throttle);
         metrics_free(srv->metrics);
         sm2_keyring_close(srv->keyring);
+        fieldcrypt_close(srv->data_keys);
         resp_cache_free(srv->cache);
         free(srv);
 }

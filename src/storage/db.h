@@ -39,6 +39,8 @@ void db_done(struct db_stmt *st);
 
 /* Binds parameter $n; a NULL text binds SQL NULL. */
 void db_bind_text(struct db_stmt *st, int n, const char *text);
+/* Binds len bytes of UTF-8 text (not NUL-terminated; NULL binds ""). */
+void db_bind_textn(struct db_stmt *st, int n, const char *text, size_t len);
 void db_bind_int(struct db_stmt *st, int n, int64_t v);
 /* Binds bytes (copied) as a BLOB. */
 void db_bind_blob(struct db_stmt *st, int n, const void *data, size_t len);

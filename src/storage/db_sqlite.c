@@ -10,15 +10,20 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/parse.h"
 #include "core/banned.h"
 
 #define STMT_CACHE_SIZE 192
 #define BUSY_TIMEOUT_MS 10000
 
+/* Parameters are written $1..$N in the SQL; their SQLite indexes are looked up once. */
+#define STMT_PARAMS_MAX 32
+
 struct db_stmt {
         const char *sql; /* key: the address of the static SQL text */
         sqlite3_stmt *st;
         struct db *db;
+        unsigned char param[STMT_PARAMS_MAX + 1]; /* SQLite's index of $n, 0 if absent */
 };
 
 struct db {
@@ -139,6 +144,15 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct cr_error *e)
         }
         slot->sql = sql;
         slot->db = db;
+        memset(slot->param, 0, sizeof(slot->param));
+        for (int i = 1; i <= sqlite3_bind_parameter_count(slot->st); i++) {
+                const char *name = sqlite3_bind_parameter_name(slot->st, i);
+                int64_t n;
+
+                if (name && name[0] == '$' && i <= 255 &&
+                    parse_int64(name + 1, strlen(name + 1), 1, STMT_PARAMS_MAX, &n) == 0)
+                        slot->param[n] = (unsigned char)i;
+        }
         db->ncached++;
         return slot;
 }
@@ -151,13 +165,28 @@ void db_done(struct db_stmt *st)
         sqlite3_clear_bindings(st->st);
 }
 
-/* $n is a named parameter to SQLite; find its index by name so any order of use works. */
+/*
+ * $n is a named parameter to SQLite; its index was found by name when the
+ * statement was prepared, so any order of use works and binding stays cheap
+ * on paths that insert a million rows.
+ */
 static int param_index(struct db_stmt *st, int n)
 {
         char name[16];
 
+        if (n >= 1 && n <= STMT_PARAMS_MAX)
+                return st->param[n];
         snprintf(name, sizeof(name), "$%d", n);
         return sqlite3_bind_parameter_index(st->st, name);
+}
+
+void db_bind_textn(struct db_stmt *st, int n, const char *text, size_t len)
+{
+        int i = param_index(st, n);
+
+        if (i)
+                sqlite3_bind_text64(st->st, i, text ? text : "", len, SQLITE_TRANSIENT,
+                                    SQLITE_UTF8);
 }
 
 void db_bind_text(struct db_stmt *st, int n, const char *text)

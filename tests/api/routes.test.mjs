@@ -1629,6 +1629,56 @@ const MATRIX = [
     route: 'POST /api/v1/log/cosignatures', method: 'POST', path: '/api/v1/log/cosignatures', expect: all(422),
     body: () => ({ size: 1, cosignature: 'not a cosignature line\n' }), code: 'invalid_value',
   },
+  // The annual sales filing: role gates here; the workflow with data is in filing.test.mjs.
+  {
+    route: 'GET /api/v1/filings/deadline', method: 'GET', path: '/api/v1/filings/deadline?year=2025', expect: all(200),
+    check: (r) => { assert.equal(r.body.due, '2026-02-02'); assert.equal(r.body.rule.id, 'deadline.sales_filing'); },
+  },
+  {
+    route: 'GET /api/v1/filings/obligations', method: 'GET', path: '/api/v1/filings/obligations?year=2025',
+    expect: E(401, 200, 200, 200, 200, 403),
+    check: (r, role) => { assertJson(r); if (role !== 'admin') assert.ok(r.body.items.every((o) => o.bureau_code === BUREAU_OF[role])); },
+  },
+  {
+    route: 'GET /api/v1/filings/statistics', method: 'GET', path: '/api/v1/filings/statistics?year=2025',
+    expect: E(401, 200, 200, 200, 200, 403),
+    check: (r, role) => assert.equal(r.body.by_bureau.length, role === 'admin' ? 33 : 1),
+  },
+  {
+    route: 'POST /api/v1/filings/overdue', method: 'POST', path: '/api/v1/filings/overdue?year=2025',
+    expect: E(401, 200, 403, 403, 403, 403),
+    check: (r) => { assert.equal(r.body.due, '2026-02-02'); assert.ok(Number.isInteger(r.body.recorded)); },
+  },
+  {
+    route: 'GET /api/v1/filings/events', method: 'GET', path: '/api/v1/filings/events', expect: E(401, 200, 200, 200, 200, 200),
+    check: (r) => { assertJson(r); assert.ok(Array.isArray(r.body.items)); },
+  },
+  {
+    route: 'GET /api/v1/filings', method: 'GET', path: '/api/v1/filings', expect: E(401, 200, 200, 200, 200, 200),
+    check: (r) => assert.deepEqual(r.body.items, []),
+  },
+  {
+    // The fixtures' certificates were issued today, so no fixture enterprise held one during 2025.
+    route: 'POST /api/v1/filings/years/{year}', method: 'POST', path: '/api/v1/filings/years/2025', raw: true,
+    headers: { 'content-type': 'text/csv' },
+    body: () => 'sale_date,certificate_number,product_model,quantity,buyer_type,buyer_name,buyer_uscc,buyer_id_type,buyer_id_number,buyer_address,buyer_contact,end_use\r\n',
+    expect: E(401, 403, 403, 403, 403, 422), code: 'no_certificate',
+  },
+  { route: 'GET /api/v1/filings/{id}', method: 'GET', path: '/api/v1/filings/999999', expect: E(401, 404, 404, 404, 404, 404) },
+  { route: 'GET /api/v1/filings/{id}/lines', method: 'GET', path: '/api/v1/filings/999999/lines', expect: E(401, 404, 404, 404, 404, 404) },
+  {
+    route: 'POST /api/v1/filings/{id}/lines/{line}/reveal', method: 'POST', path: '/api/v1/filings/999999/lines/2/reveal',
+    body: () => ({ reason: 'matrix' }), expect: E(401, 403, 404, 404, 403, 403),
+  },
+  { route: 'POST /api/v1/filings/{id}/submit', method: 'POST', path: '/api/v1/filings/999999/submit', expect: E(401, 403, 403, 403, 403, 404) },
+  {
+    route: 'POST /api/v1/filings/{id}/accept', method: 'POST', path: '/api/v1/filings/999999/accept', body: () => ({}),
+    expect: E(401, 404, 404, 404, 403, 403),
+  },
+  {
+    route: 'POST /api/v1/filings/{id}/return', method: 'POST', path: '/api/v1/filings/999999/return', body: () => ({ reason: 'matrix' }),
+    expect: E(401, 404, 404, 404, 403, 403),
+  },
   {
     route: 'GET /api/v1/signing-keys', method: 'GET', path: '/api/v1/signing-keys', expect: all(200),
     check: (r) => {

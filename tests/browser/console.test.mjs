@@ -52,7 +52,7 @@ test('officer.bj sees the Beijing enterprises and none of the others', async () 
     // No bureau filter for an officer; the officer's menu has users and audit.
     assert.equal(await page.locator('#ent-search select[name=bureau]').count(), 0);
     const menu = await page.locator('#menu a').allTextContents();
-    assert.deepEqual(menu, ['企业名录', '产品', '许可申请', '超期提醒', '证书', '批量导入', '用户管理', '审计日志', '法定工作日历', '规则', 'API 令牌']);
+    assert.deepEqual(menu, ['企业名录', '产品', '许可申请', '超期提醒', '证书', '销售备案', '备案情况', '备案统计', '批量导入', '用户管理', '审计日志', '法定工作日历', '规则', 'API 令牌']);
     await screenshot(page, 'console-officer-enterprises');
 
     // Opening an enterprise outside the scope is a not-found page.
@@ -114,7 +114,7 @@ test('enterprise user sees only its own enterprise and edits its contact phone',
     await page.locator('table.enterprises tbody tr').first().waitFor();
     assert.deepEqual(await columnTexts(page, 'table.enterprises', 0), ['911101089243040981']);
     const menu = await page.locator('#menu a').allTextContents();
-    assert.deepEqual(menu, ['本企业信息', '本企业产品', '本企业申请', '本企业证书', '规则', 'API 令牌']);
+    assert.deepEqual(menu, ['本企业信息', '本企业产品', '本企业申请', '本企业证书', '本企业销售备案', '规则', 'API 令牌']);
 
     await page.getByRole('link', { name: '911101089243040981' }).click();
     await page.locator('#ent-edit').waitFor();
@@ -201,7 +201,7 @@ test('keyboard only: Tab to the login fields, type, Enter submits', async () => 
     for (const u of BEIJING) assert.ok(usccs.includes(u), `${u} listed`);
     for (const u of ELSEWHERE) assert.ok(!usccs.includes(u), `${u} must not be listed`);
     // An inspector reads only: no edit form on the detail page.
-    assert.deepEqual(await page.locator('#menu a').allTextContents(), ['企业名录', '产品', '许可申请', '证书', '法定工作日历', '规则', 'API 令牌']);
+    assert.deepEqual(await page.locator('#menu a').allTextContents(), ['企业名录', '产品', '许可申请', '证书', '销售备案', '备案情况', '法定工作日历', '规则', 'API 令牌']);
 
     // Follow a link by keyboard: Tab to the first enterprise link, Enter.
     let found = false;
@@ -357,7 +357,7 @@ test('English console: menu, roles and headings follow the language', async () =
     await page.locator('table.enterprises tbody tr').first().waitFor();
     assert.equal(await page.locator('h1').textContent(), 'Enterprises');
     assert.equal(await page.locator('#user-role').textContent(), 'Bureau officer');
-    assert.deepEqual(await page.locator('#menu a').allTextContents(), ['Enterprises', 'Products', 'Applications', 'Overdue', 'Certificates', 'CSV import', 'Users', 'Audit trail', 'Legal calendar', 'Rules', 'API tokens']);
+    assert.deepEqual(await page.locator('#menu a').allTextContents(), ['Enterprises', 'Products', 'Applications', 'Overdue', 'Certificates', 'Sales filings', 'Filing status', 'Filing statistics', 'CSV import', 'Users', 'Audit trail', 'Legal calendar', 'Rules', 'API tokens']);
     assert.deepEqual(await columnTexts(page, 'table.enterprises', 0), ['91440106465460437U']);
     assert.match(await page.locator('table.enterprises tbody').textContent(), /Integrator/);
     await screenshot(page, 'console-en');

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Shell-level tests of the cryptoreg command line: help, exit codes, JSON output,
-# configuration precedence, CSV import reports, users, and verified backup/restore.
+# configuration precedence, CSV import reports, users, verified backup/restore, the
+# transparency log, and the filing client against a running server.
 set -uo pipefail
 BIN=${1:?usage: cli_test.sh PATH_TO_CRYPTOREG}
 tmp=$(mktemp -d)
@@ -145,6 +146,96 @@ check "a third log integrated" 0 "$BIN" --db g.db log integrate
 sqlite3 g.db "PRAGMA trusted_schema = 1; DROP TRIGGER log_entries_no_delete; DELETE FROM log_entries WHERE idx = 6"
 check "audit finds a deleted entry" 1 "$BIN" --db g.db log audit
 contains "the missing index is named" out.txt "index 6"
+
+# The annual sales filing through a running server's API (cryptoreg filing): a server on a
+# fresh demo registry, API tokens made through the API, then submit, status and export.
+# Demo facts: ent.beijing is enterprise 91110108100000198A, holder of SXH202100002 for
+# SKF-3000 (valid all of 2025); officer.bj is bureau 110000, where 911101051000793857 must
+# file too; the 2025 deadline (2026-02-02) has passed.
+check "filing --help" 0 "$BIN" filing --help
+contains "filing --help shows usage" out.txt "usage: cryptoreg filing"
+"$BIN" --db h.db demo --enterprises 40 >/dev/null 2>&1
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+url=http://127.0.0.1:$port
+"$BIN" --db h.db serve --listen "127.0.0.1:$port" >server.log 2>&1 &
+srv=$!
+trap 'kill "$srv" 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 150); do curl -sf "$url/healthz" >/dev/null && break; sleep 0.1; done
+check "the server is up" 0 curl -sf "$url/healthz"
+token_for() { # token_for USER FILE: signs USER in with the demo password and saves a new API token in FILE (0600)
+  local pw csrf
+  pw=$(awk -v u="$1" '$1 == u { print $2 }' h.db.demo-logins.txt)
+  printf '{"username":"%s","password":"%s"}' "$1" "$pw" |
+    curl -s -c "$1.jar" -H 'content-type: application/json' -d @- "$url/api/v1/session" >"$1.session"
+  csrf=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["csrf_token"])' "$1.session")
+  (umask 077; curl -s -b "$1.jar" -H "x-csrf-token: $csrf" -H 'content-type: application/json' \
+    -d '{"name":"cli test"}' "$url/api/v1/tokens" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])' >"$2")
+}
+token_for ent.beijing ent.token
+token_for officer.bj officer.token
+check "API tokens were made" 0 test -s ent.token -a -s officer.token
+header=sale_date,certificate_number,product_model,quantity,buyer_type,buyer_name,buyer_uscc,buyer_id_type,buyer_id_number,buyer_address,buyer_contact,end_use
+printf '%s\n2025-03-14,SXH202100002,SKF-3000,120,organisation,北京某某科技有限公司,91110000600037341L,,,北京市海淀区中关村大街1号,010-62345678,数据加密\n2025-11-02,SXH202100002,SKF-3000,1,individual,张三,,resident_id,11010519491231002X,"上海市浦东新区, 世纪大道100号",13800138000,个人通信\n' "$header" >sales2025.csv
+sm3=$(openssl dgst -sm3 -r sales2025.csv | cut -d' ' -f1)
+check "filing submit" 0 "$BIN" filing submit --server "$url" --token-file ent.token --year 2025 sales2025.csv
+contains "submit prints the new version" out.txt "received: version 1 "
+contains "the server's SM3 is openssl's" out.txt "SM3 $sm3, submitted at "
+contains "the local SM3 is checked" out.txt "local SM3 $sm3, the same as the server's"
+contains "filed after the deadline" out.txt "late yes, log index "
+check "the same file again" 0 "$BIN" filing submit --server "$url" --token-file ent.token --year 2025 sales2025.csv
+contains "nothing new is stored" out.txt "unchanged: this file is already filed as version 1"
+# Four bad lines, one problem each: a date outside 2025, no units, a bad buyer USCC, a model
+# that no certificate of the filer covers.
+printf '%s\n2024-12-31,SXH202100002,SKF-3000,5,organisation,甲,91110000600037341L,,,,,\n2025-02-01,SXH202100002,SKF-3000,0,organisation,乙,91110000600037341L,,,,,\n2025-02-02,SXH202100002,SKF-3000,5,organisation,丙,91110000600037342L,,,,,\n2025-02-03,SXH202100002,NO-SUCH-9,5,organisation,丁,91110000600037341L,,,,,\n' "$header" >bad2025.csv
+check "a bad filing is refused" 1 "$BIN" filing submit --server "$url" --token-file ent.token --year 2025 bad2025.csv
+cp err.txt bad2025.err # check overwrites err.txt
+contains "the date's row" bad2025.err "line 2, column sale_date: "
+contains "the quantity's row" bad2025.err "line 3, column quantity: "
+contains "the USCC's row" bad2025.err "line 4, column buyer_uscc: "
+contains "nothing stored" bad2025.err "nothing was stored"
+check "every bad row is listed" 0 test "$(grep -c '^  line [0-9]*, column [a-z_]*: .* (.*)$' bad2025.err)" -eq 4
+check "the officer may not file" 1 "$BIN" filing submit --server "$url" --token-file officer.token --year 2025 sales2025.csv
+contains "the refusal is printed" err.txt "forbidden"
+check "filing status as the officer" 0 "$BIN" filing status --server "$url" --token-file officer.token --year 2025
+cp out.txt status.out
+contains "status counts by state" status.out "2 enterprises to file for 2025: 0 on time, 1 late, 0 returned, 1 missing"
+check "the enterprise filed late" 0 grep -Eq '^91110108100000198A +110000 +[0-9]+ +late +1 +submitted ' status.out
+check "the other has not filed" 0 grep -Eq '^911101051000793857 +110000 +[0-9]+ +missing ' status.out
+check "filing status --state missing" 0 "$BIN" filing status --server "$url" --token-file officer.token --year 2025 --state missing
+contains "the missing one listed" out.txt "911101051000793857"
+check "only the missing one" 0 test "$(grep -c '^9111010' out.txt)" -eq 1
+check "another bureau is refused" 1 "$BIN" filing status --server "$url" --token-file officer.token --year 2025 --bureau 440000
+contains "the officer's own bureau named" err.txt "110000"
+check "filing status as the enterprise" 0 env CRYPTOREG_TOKEN="$(cat ent.token)" "$BIN" filing status --server "$url" --year 2025
+contains "its own filing, by its SM3" out.txt "$sm3"
+check "filing export csv" 0 "$BIN" filing export --server "$url" --token-file officer.token --year 2025 --format csv --out filings.csv
+contains "csv header" filings.csv "uscc,name,bureau_code,certificates,state,"
+check "csv: the late row" 0 grep -q '^91110108100000198A,.*,late,' filings.csv
+check "csv: the missing row" 0 grep -q '^911101051000793857,.*,missing,' filings.csv
+check "csv: header and two rows" 0 test "$(wc -l <filings.csv)" -eq 3
+check "filing export xlsx" 0 "$BIN" filing export --server "$url" --token-file officer.token --year 2025 --format xlsx --out filings.xlsx
+check "the xlsx is a sound zip" 0 python3 -c 'import sys, zipfile; assert zipfile.ZipFile(sys.argv[1]).testzip() is None' filings.xlsx
+check "the xlsx holds the rows" 0 python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert any(b"911101051000793857" in z.read(n) for n in z.namelist())' filings.xlsx
+echo old >kept.csv
+check "a refused export" 1 "$BIN" filing export --server "$url" --token-file ent.token --year 2025 --format csv --out kept.csv
+check "a refused export leaves the old file" 0 test "$(cat kept.csv)" = old
+check "and no temporary file" 1 compgen -G 'kept.csv.*'
+check "a bad token is refused" 1 env CRYPTOREG_TOKEN=crt_not_a_real_token "$BIN" filing status --server "$url" --year 2025
+check "filing: no subcommand" 2 "$BIN" filing
+check "filing: unknown subcommand" 2 "$BIN" filing frobnicate
+check "filing: no --server" 2 "$BIN" filing status --token-file ent.token --year 2025
+check "filing: no token" 2 env -u CRYPTOREG_TOKEN "$BIN" filing status --server "$url" --year 2025
+check "filing: no token on the command line" 2 "$BIN" filing status --server "$url" --token "$(cat ent.token)" --year 2025
+check "filing: no --year" 2 "$BIN" filing status --server "$url" --token-file ent.token
+check "filing: a bad --year" 2 "$BIN" filing submit --server "$url" --token-file ent.token --year 25 sales2025.csv
+check "filing: a bad --state" 2 "$BIN" filing status --server "$url" --token-file officer.token --year 2025 --state lost
+check "filing: submit without a file" 2 "$BIN" filing submit --server "$url" --token-file ent.token --year 2025
+check "filing: export without --out" 2 "$BIN" filing export --server "$url" --token-file officer.token --year 2025 --format csv
+check "filing: export in a bad format" 2 "$BIN" filing export --server "$url" --token-file officer.token --year 2025 --format pdf --out x.pdf
+kill -TERM "$srv"; wait "$srv"; code=$?
+check "the server stops cleanly" 0 test "$code" -eq 0
+[ "$code" -eq 0 ] || sed 's/^/  | /' server.log | tail -40
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -2,8 +2,8 @@
 // session (login, the in-memory CSRF token, logout), the role-dependent menu
 // and the hash router (#/enterprises, #/enterprises/USCC, #/products,
 // #/applications, #/overdue, #/certificates, #/import, #/users, #/audit,
-// #/calendar, #/rules, #/tokens). Each page lives in js/views/ and renders
-// into #view.
+// #/calendar, #/rules, #/tokens, #/filings, #/filings/ID, #/filings/status,
+// #/filings/statistics). Each page lives in js/views/ and renders into #view.
 
 import { t, applyI18n, bindLangSelect, onLangChange, userRoleName, bureauName } from './i18n.js';
 import { api, setCsrfToken, onUnauthenticated, bureauMap } from './api.js';
@@ -18,6 +18,8 @@ import * as applications from './views/applications.js';
 import * as certificates from './views/certificates.js';
 import * as calendar from './views/calendar.js';
 import * as rules from './views/rules.js';
+import * as filings from './views/filings.js';
+import * as filingStats from './views/filing_stats.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -35,6 +37,9 @@ const MENU = [
   { path: 'applications', key: 'console.menu.applications', ownKey: 'console.menu.own_applications', roles: ALL },
   { path: 'overdue', key: 'console.menu.overdue', roles: [ADMIN, OFFICER] },
   { path: 'certificates', key: 'console.menu.certificates', ownKey: 'console.menu.own_certificates', roles: ALL },
+  { path: 'filings', key: 'console.menu.filings', ownKey: 'console.menu.own_filings', roles: ALL },
+  { path: 'filings/status', key: 'console.menu.filing_status', roles: [ADMIN, OFFICER, INSPECTOR] },
+  { path: 'filings/statistics', key: 'console.menu.filing_statistics', roles: [ADMIN, OFFICER] },
   { path: 'import', key: 'console.menu.import', roles: [ADMIN, OFFICER] },
   { path: 'users', key: 'console.menu.users', roles: [ADMIN, OFFICER] },
   { path: 'audit', key: 'console.menu.audit', roles: [ADMIN, OFFICER] },
@@ -76,7 +81,9 @@ function renderShell() {
   $('user-box').hidden = !u;
   $('console-nav').hidden = !u;
   if (!u) return;
-  const current = parseHash().section || 'enterprises';
+  const r = parseHash();
+  // A menu item may name a sub-page (filings/status); else the section's.
+  const current = MENU.some((i) => i.path === `${r.section}/${r.id}`) ? `${r.section}/${r.id}` : r.section || 'enterprises';
   for (const item of MENU) {
     if (!item.roles.includes(u.role)) continue;
     const active = current === item.path;
@@ -178,6 +185,14 @@ const VIEWS = {
   },
   calendar: { roles: [ADMIN, OFFICER, INSPECTOR], render: (ctx, r) => calendar.render(ctx, r.id) },
   rules: { roles: ALL, render: (ctx, r) => rules.render(ctx, r.params) },
+  filings: {
+    roles: ALL,
+    allow: (r, role) => (r.id === 'status' ? [ADMIN, OFFICER, INSPECTOR].includes(role)
+      : r.id === 'statistics' ? [ADMIN, OFFICER].includes(role) : true),
+    render: (ctx, r) => (r.id === 'status' ? filingStats.renderStatus(ctx, r.params)
+      : r.id === 'statistics' ? filingStats.renderStatistics(ctx, r.params)
+        : r.id ? filings.renderDetail(ctx, r.id) : filings.renderList(ctx, r.params)),
+  },
 };
 
 async function route({ focus = true } = {}) {
