@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,7 @@ struct data_key {
 };
 
 struct fieldcrypt {
+        uint64_t serial; /* which keyring this is, for the threads' cached contexts */
         char dir[4096];
         /* Guards count, newest and the keys; an entry never changes once counted. */
         pthread_mutex_t lock;
@@ -81,6 +83,80 @@ static int hmac_sm3(EVP_MAC *hmac, const unsigned char *key, size_t keylen,
         ok = ok && EVP_MAC_final(ctx, out, &outlen, SM3_LEN) == 1 && outlen == SM3_LEN;
         EVP_MAC_CTX_free(ctx);
         return ok;
+}
+
+/*
+ * Each thread keeps an SM4-CTR context and an HMAC-SM3 context keyed for the
+ * data key it sealed with last, so that sealing the values of a million-line
+ * filing sets up two contexts rather than two million.  A context is re-keyed
+ * when the keyring (by serial, never reused) or the key changes.
+ */
+struct seal_contexts {
+        uint64_t keyring;
+        uint32_t key_id;
+        EVP_CIPHER_CTX *cipher;
+        EVP_MAC_CTX *mac;
+};
+
+static pthread_key_t seal_contexts_key;
+static pthread_once_t seal_contexts_once = PTHREAD_ONCE_INIT;
+static int seal_contexts_ready;
+static atomic_uint_fast64_t keyring_serials;
+
+static void seal_contexts_free(void *p)
+{
+        struct seal_contexts *c = p;
+
+        if (!c)
+                return;
+        EVP_CIPHER_CTX_free(c->cipher);
+        EVP_MAC_CTX_free(c->mac);
+        free(c);
+}
+
+static void seal_contexts_setup(void)
+{
+        seal_contexts_ready = pthread_key_create(&seal_contexts_key, seal_contexts_free) == 0;
+}
+
+/* This thread's contexts keyed for dk of keyring k, or NULL when they cannot be made. */
+static struct seal_contexts *seal_contexts(struct fieldcrypt *k, const struct data_key *dk)
+{
+        char digest[] = "SM3";
+        OSSL_PARAM params[2];
+        struct seal_contexts *c;
+
+        if (pthread_once(&seal_contexts_once, seal_contexts_setup) != 0 || !seal_contexts_ready)
+                return NULL;
+        c = pthread_getspecific(seal_contexts_key);
+        if (!c) {
+                c = calloc(1, sizeof(*c));
+                if (!c || pthread_setspecific(seal_contexts_key, c) != 0) {
+                        free(c);
+                        return NULL;
+                }
+        }
+        if (c->cipher && c->keyring == k->serial && c->key_id == dk->id)
+                return c;
+        EVP_CIPHER_CTX_free(c->cipher);
+        EVP_MAC_CTX_free(c->mac);
+        c->keyring = 0;
+        c->cipher = EVP_CIPHER_CTX_new();
+        c->mac = EVP_MAC_CTX_new(k->hmac);
+        params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0);
+        params[1] = OSSL_PARAM_construct_end();
+        if (!c->cipher || !c->mac ||
+            EVP_EncryptInit_ex2(c->cipher, k->sm4_ctr, dk->enc, NULL, NULL) != 1 ||
+            EVP_MAC_init(c->mac, dk->mac, MAC_KEY_LEN, params) != 1) {
+                EVP_CIPHER_CTX_free(c->cipher);
+                EVP_MAC_CTX_free(c->mac);
+                c->cipher = NULL;
+                c->mac = NULL;
+                return NULL;
+        }
+        c->keyring = k->serial;
+        c->key_id = dk->id;
+        return c;
 }
 
 /* SM4-CTR of len bytes; the same operation encrypts and decrypts.  Returns 1 on success. */
@@ -427,6 +503,7 @@ enum cr_err fieldcrypt_open(const char *dir, struct fieldcrypt **out, struct cr_
                 return cr_fail(e, CR_EINVAL, "invalid_value", NULL, "key directory path too long");
         }
         pthread_mutex_init(&k->lock, NULL);
+        k->serial = atomic_fetch_add(&keyring_serials, 1) + 1;
         /* Fetched once: the algorithm objects are immutable and shared by all threads. */
         k->sm4_ctr = EVP_CIPHER_fetch(NULL, "SM4-CTR", NULL);
         k->hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
@@ -507,6 +584,38 @@ static int token_tag(struct fieldcrypt *k, const struct data_key *dk, const char
         return hmac_sm3(k->hmac, dk->mac, MAC_KEY_LEN, parts, lens, 4, tag);
 }
 
+/*
+ * Encrypts len bytes into body after its IV and appends the tag, with this
+ * thread's cached contexts: the IV is the only thing set per value.
+ * The result is what sm4_ctr and token_tag compute (docs/crypto.md).
+ */
+static int seal_with_contexts(struct fieldcrypt *k, const struct data_key *dk, const char *header,
+                              size_t headerlen, const void *aad, size_t aadlen,
+                              const void *plaintext, size_t len, unsigned char *body)
+{
+        struct seal_contexts *c = seal_contexts(k, dk);
+        unsigned char aadlen_be[8];
+        unsigned char *ct = body + FIELDCRYPT_IV_LEN;
+        int outl = 0, finl = 0;
+        size_t taglen = 0;
+
+        if (!c || len > INT32_MAX)
+                return 0;
+        for (int i = 0; i < 8; i++)
+                aadlen_be[i] = (unsigned char)((uint64_t)aadlen >> (56 - 8 * i));
+        /* A NULL key keeps the key schedule (SM4) and the keyed pads (HMAC) already set. */
+        if (EVP_EncryptInit_ex2(c->cipher, NULL, NULL, body, NULL) != 1 ||
+            EVP_EncryptUpdate(c->cipher, ct, &outl, plaintext, (int)len) != 1 ||
+            EVP_EncryptFinal_ex(c->cipher, ct + outl, &finl) != 1 || (size_t)outl + finl != len)
+                return 0;
+        return EVP_MAC_init(c->mac, NULL, 0, NULL) == 1 &&
+               EVP_MAC_update(c->mac, (const unsigned char *)header, headerlen) == 1 &&
+               EVP_MAC_update(c->mac, aadlen_be, sizeof(aadlen_be)) == 1 &&
+               EVP_MAC_update(c->mac, aad, aadlen) == 1 &&
+               EVP_MAC_update(c->mac, body, FIELDCRYPT_IV_LEN + len) == 1 &&
+               EVP_MAC_final(c->mac, ct + len, &taglen, SM3_LEN) == 1 && taglen == SM3_LEN;
+}
+
 /* Copies the newest key (or key id, if not 0) out of the keyring, loading it from disk if new. */
 static enum cr_err key_copy(struct fieldcrypt *k, uint32_t id, struct data_key *out,
                             struct cr_error *e)
@@ -561,9 +670,8 @@ enum cr_err fieldcrypt_seal(struct fieldcrypt *k, const void *plaintext, size_t 
                 goto out;
         }
         if (RAND_bytes(body, FIELDCRYPT_IV_LEN) != 1 ||
-            !sm4_ctr(k->sm4_ctr, dk.enc, body, plaintext, len, body + FIELDCRYPT_IV_LEN) ||
-            !token_tag(k, &dk, header, (size_t)headerlen, aad, aadlen, body, len,
-                       body + FIELDCRYPT_IV_LEN + len)) {
+            !seal_with_contexts(k, &dk, header, (size_t)headerlen, aad, aadlen, plaintext, len,
+                                body)) {
                 err = cr_fail(e, CR_EINTERNAL, "internal", NULL, "SM4 encryption failed");
                 goto out;
         }
