@@ -36,6 +36,7 @@ bench:
 	bench/enterprise-lookup.sh
 	bench/certificate-lookup.sh
 	bench/tlog.sh
+	bench/filing.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

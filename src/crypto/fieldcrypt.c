@@ -96,6 +96,13 @@ struct seal_contexts {
         uint32_t key_id;
         EVP_CIPHER_CTX *cipher;
         EVP_MAC_CTX *mac;
+        /*
+         * IVs are drawn from the DRBG 256 at a time: each draw takes the
+         * generator's lock and fork check, which cost more than the sealing
+         * itself.  Every IV is still fresh random bytes used once.
+         */
+        unsigned char ivs[256 * FIELDCRYPT_IV_LEN];
+        size_t ivs_used; /* bytes of ivs handed out; sizeof(ivs) when empty */
 };
 
 static pthread_key_t seal_contexts_key;
@@ -135,6 +142,7 @@ static struct seal_contexts *seal_contexts(struct fieldcrypt *k, const struct da
                         free(c);
                         return NULL;
                 }
+                c->ivs_used = sizeof(c->ivs);
         }
         if (c->cipher && c->keyring == k->serial && c->key_id == dk->id)
                 return c;
@@ -585,8 +593,8 @@ static int token_tag(struct fieldcrypt *k, const struct data_key *dk, const char
 }
 
 /*
- * Encrypts len bytes into body after its IV and appends the tag, with this
- * thread's cached contexts: the IV is the only thing set per value.
+ * Draws an IV into body, encrypts len bytes after it and appends the tag,
+ * with this thread's cached contexts: the IV is the only thing set per value.
  * The result is what sm4_ctr and token_tag compute (docs/crypto.md).
  */
 static int seal_with_contexts(struct fieldcrypt *k, const struct data_key *dk, const char *header,
@@ -601,6 +609,15 @@ static int seal_with_contexts(struct fieldcrypt *k, const struct data_key *dk, c
 
         if (!c || len > INT32_MAX)
                 return 0;
+        if (c->ivs_used == sizeof(c->ivs)) {
+                if (RAND_bytes(c->ivs, sizeof(c->ivs)) != 1)
+                        return 0;
+                c->ivs_used = 0;
+        }
+        memcpy(body, c->ivs + c->ivs_used, FIELDCRYPT_IV_LEN);
+        /* An IV handed out is wiped from the batch, so none can be handed out twice. */
+        OPENSSL_cleanse(c->ivs + c->ivs_used, FIELDCRYPT_IV_LEN);
+        c->ivs_used += FIELDCRYPT_IV_LEN;
         for (int i = 0; i < 8; i++)
                 aadlen_be[i] = (unsigned char)((uint64_t)aadlen >> (56 - 8 * i));
         /* A NULL key keeps the key schedule (SM4) and the keyed pads (HMAC) already set. */
@@ -669,8 +686,7 @@ enum cr_err fieldcrypt_seal(struct fieldcrypt *k, const void *plaintext, size_t 
                 err = cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
                 goto out;
         }
-        if (RAND_bytes(body, FIELDCRYPT_IV_LEN) != 1 ||
-            !seal_with_contexts(k, &dk, header, (size_t)headerlen, aad, aadlen, plaintext, len,
+        if (!seal_with_contexts(k, &dk, header, (size_t)headerlen, aad, aadlen, plaintext, len,
                                 body)) {
                 err = cr_fail(e, CR_EINTERNAL, "internal", NULL, "SM4 encryption failed");
                 goto out;
