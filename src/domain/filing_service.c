@@ -478,12 +478,12 @@ static int flag(const json_t *o, const char *key)
 /* The public record of a submission, whose SM3 the log holds: never a line of the filing. */
 static json_t *submission_record(const json_t *f)
 {
-        return json_pack(
-            "{s:s, s:s, s:I, s:I, s:s, s:s, s:b, s:b, s:I}", "kind", "cryptoreg-sales-filing/1",
-            "uscc", jstr(f, "uscc"), "year", (json_int_t)jint(f, "year"), "version",
-            (json_int_t)jint(f, "version"), "sm3", jstr(f, "sm3"), "submitted_at",
-            jstr(f, "submitted_at"), "late", flag(f, "late"), "nil_return",
-            flag(f, "nil_return"), "lines", (json_int_t)jint(f, "lines"));
+        return json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:b, s:b, s:I}", "kind",
+                         "cryptoreg-sales-filing/1", "uscc", jstr(f, "uscc"), "year",
+                         (json_int_t)jint(f, "year"), "version", (json_int_t)jint(f, "version"),
+                         "sm3", jstr(f, "sm3"), "submitted_at", jstr(f, "submitted_at"), "late",
+                         flag(f, "late"), "nil_return", flag(f, "nil_return"), "lines",
+                         (json_int_t)jint(f, "lines"));
 }
 
 /*
@@ -557,8 +557,7 @@ static json_t *audit_view(const json_t *f)
                          (json_int_t)jint(f, "id"), "uscc", jstr(f, "uscc"), "year",
                          (json_int_t)jint(f, "year"), "version", (json_int_t)jint(f, "version"),
                          "status", jstr(f, "status"), "sm3", jstr(f, "sm3"), "lines",
-                         (json_int_t)jint(f, "lines"), "late",
-                         flag(f, "late"));
+                         (json_int_t)jint(f, "lines"), "late", flag(f, "late"));
 }
 
 static enum cr_err store_lines(struct filing_upload *u, struct store *s, int64_t id,

@@ -271,8 +271,9 @@ static const struct migration migrations[] = {
      "  line TEXT NOT NULL,"
      "  created_at TEXT NOT NULL,"
      "  PRIMARY KEY (size, witness));"},
-    {5, "annual sales filings: versions, lines with sealed personal data, per-certificate "
-        "totals, status events, and enterprise events",
+    {5,
+     "annual sales filings: versions, lines with sealed personal data, per-certificate "
+     "totals, status events, and enterprise events",
      "CREATE TABLE filings ("
      "  id INTEGER PRIMARY KEY,"
      /* A random name for the version, fixed before its lines are sealed: each sealed value's

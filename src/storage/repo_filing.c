@@ -31,25 +31,6 @@ static int jflag(const json_t *o, const char *key)
         return json_is_true(v) || (json_is_integer(v) && json_integer_value(v) != 0);
 }
 
-/* Runs a single-row query; *out gets the row as JSON, or CR_ENOTFOUND naming what. */
-static enum cr_err one_row(struct db_stmt *st, json_t **out, const char *what, struct cr_error *e)
-{
-        int rc = db_step(st, e);
-        enum cr_err err = CR_OK;
-
-        if (rc == DB_ROW) {
-                *out = repo_row_json(st);
-                if (!*out)
-                        err = cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
-        } else if (rc == DB_DONE) {
-                err = cr_fail(e, CR_ENOTFOUND, "not_found", NULL, "no such %s", what);
-        } else {
-                err = e->err;
-        }
-        db_done(st);
-        return err;
-}
-
 /* The columns of a Filing, from filings f joined to enterprises e; `current` is computed. */
 #define FILING_SELECT                                                                              \
         "SELECT f.id, f.uid, f.uscc, e.name_zh AS enterprise_name, f.bureau_code, f.year, "        \
@@ -138,7 +119,7 @@ enum cr_err store_filing_get(struct store *s, int64_t id, json_t **out, struct c
         if (!st)
                 return e->err;
         db_bind_int(st, 1, id);
-        return one_row(st, out, "filing", e);
+        return repo_one_row(st, out, "filing", NULL, e);
 }
 
 enum cr_err store_filing_latest(struct store *s, const char *uscc, int year, json_t **out,
@@ -153,7 +134,7 @@ enum cr_err store_filing_latest(struct store *s, const char *uscc, int year, jso
                 return e->err;
         db_bind_text(st, 1, uscc);
         db_bind_int(st, 2, year);
-        err = one_row(st, out, "filing", e);
+        err = repo_one_row(st, out, "filing", NULL, e);
         if (err == CR_ENOTFOUND) {
                 cr_error_clear(e);
                 *out = NULL;

@@ -61,3 +61,23 @@ enum cr_err repo_rows_json(struct db_stmt *st, json_t *arr, struct cr_error *e)
         db_done(st);
         return rc == DB_ERROR ? e->err : CR_OK;
 }
+
+enum cr_err repo_one_row(struct db_stmt *st, json_t **out, const char *what, const char *key,
+                         struct cr_error *e)
+{
+        int rc = db_step(st, e);
+        enum cr_err err = CR_OK;
+
+        if (rc == DB_ROW) {
+                *out = repo_row_json(st);
+                if (!*out)
+                        err = cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
+        } else if (rc == DB_DONE) {
+                err = key ? cr_fail(e, CR_ENOTFOUND, "not_found", NULL, "no %s %s", what, key)
+                          : cr_fail(e, CR_ENOTFOUND, "not_found", NULL, "no such %s", what);
+        } else {
+                err = e->err;
+        }
+        db_done(st);
+        return err;
+}

@@ -40,26 +40,6 @@ static enum cr_err bind_json(struct db_stmt *st, int n, const json_t *o, const c
         return CR_OK;
 }
 
-/* Runs a single-row query; *out gets the row as JSON, or CR_ENOTFOUND with what. */
-static enum cr_err one_row(struct db_stmt *st, json_t **out, const char *what, const char *key,
-                           struct cr_error *e)
-{
-        int rc = db_step(st, e);
-        enum cr_err err = CR_OK;
-
-        if (rc == DB_ROW) {
-                *out = repo_row_json(st);
-                if (!*out)
-                        err = cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
-        } else if (rc == DB_DONE) {
-                err = cr_fail(e, CR_ENOTFOUND, "not_found", NULL, "no %s %s", what, key);
-        } else {
-                err = e->err;
-        }
-        db_done(st);
-        return err;
-}
-
 enum cr_err store_calendar_put(struct store *s, int year, const char *source, const char *file,
                                const char *sm3, int days, const char *now, const char *by,
                                struct cr_error *e)
@@ -161,7 +141,7 @@ enum cr_err store_product_get(struct store *s, int64_t id, json_t **out, struct 
                 return e->err;
         db_bind_int(st, 1, id);
         snprintf(key, sizeof(key), "%lld", (long long)id);
-        return one_row(st, out, "product", key, e);
+        return repo_one_row(st, out, "product", key, e);
 }
 
 enum cr_err store_product_update(struct store *s, const json_t *p, int64_t expected_version,
@@ -350,7 +330,7 @@ enum cr_err store_application_get(struct store *s, const char *number, json_t **
         if (!st)
                 return e->err;
         db_bind_text(st, 1, number);
-        return one_row(st, out, "application", number, e);
+        return repo_one_row(st, out, "application", number, e);
 }
 
 enum cr_err store_application_update(struct store *s, const json_t *a, int64_t expected_version,
@@ -598,7 +578,7 @@ enum cr_err store_certificate_get(struct store *s, const char *number, json_t **
         if (!st)
                 return e->err;
         db_bind_text(st, 1, number);
-        return one_row(st, out, "certificate", number, e);
+        return repo_one_row(st, out, "certificate", number, e);
 }
 
 enum cr_err store_certificate_exists(struct store *s, const char *number, int *exists,
@@ -816,5 +796,5 @@ enum cr_err store_signing_key_get(struct store *s, const char *key_id, json_t **
         if (!st)
                 return e->err;
         db_bind_text(st, 1, key_id);
-        return one_row(st, out, "signing key", key_id, e);
+        return repo_one_row(st, out, "signing key", key_id, e);
 }

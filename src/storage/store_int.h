@@ -38,6 +38,13 @@ json_t *repo_row_json(struct db_stmt *st);
 /* Runs a query that returns rows and appends each as repo_row_json to arr. */
 enum cr_err repo_rows_json(struct db_stmt *st, json_t *arr, struct cr_error *e);
 
+/*
+ * Runs a single-row query: *out gets the row as repo_row_json, or
+ * CR_ENOTFOUND "no WHAT KEY" ("no such WHAT" when key is NULL).
+ */
+enum cr_err repo_one_row(struct db_stmt *st, json_t **out, const char *what, const char *key,
+                         struct cr_error *e);
+
 /* Brings the schema up to the newest version, each step in its own transaction. */
 enum cr_err migrate_apply(struct db *db, struct cr_error *e);
 /* The newest version migrate_apply knows. */
