@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 what=${1:-test}
 build_pkgs=(gcc make cmake pkg-config libqrencode-dev libmicrohttpd-dev libjansson-dev libsqlite3-dev
             libssl-dev libsodium-dev libpq-dev)
-test_pkgs=(check nodejs npm chromium sqlite3 openssl curl)
+test_pkgs=(check nodejs npm chromium sqlite3 openssl curl python3)
 bench_pkgs=(wrk nginx-light sqlite3 curl openssl time)
 
 case "$what" in
