@@ -15,26 +15,6 @@
 #include "http/routes.h"
 #include "core/banned.h"
 
-static enum cr_err page_or_fail(struct http_response *rs, json_t *items, int64_t next,
-                                enum cr_err err)
-{
-        if (err) {
-                json_decref(items);
-                return err;
-        }
-        http_page(rs, items, next);
-        return CR_OK;
-}
-
-static enum cr_err path_id(struct http_request *rq, int i, const char *what, int64_t *out)
-{
-        const char *p = rq->params[i];
-
-        if (parse_int64(p, strlen(p), 1, INT64_MAX, out) != 0)
-                return cr_fail(&rq->err, CR_ENOTFOUND, "not_found", NULL, "no %s %s", what, p);
-        return CR_OK;
-}
-
 /* A year from text: 1971-9998. */
 static enum cr_err parse_year(struct http_request *rq, const char *text, int required, int *year)
 {
@@ -115,10 +95,8 @@ enum cr_err h_filing_list(struct http_request *rq, struct http_response *rs)
         json_t *items = json_array();
         int64_t next = 0;
         int year = 0;
-        enum cr_err err = http_query_limit(rq, &q.limit);
+        enum cr_err err = http_paging(rq, &q);
 
-        if (!err)
-                err = http_query_cursor(rq, &q.after_id);
         if (!err)
                 err = query_year(rq, 0, &year);
         q.bureau_code = http_query(rq, "bureau");
@@ -126,13 +104,13 @@ enum cr_err h_filing_list(struct http_request *rq, struct http_response *rs)
         if (!err)
                 err = filing_list(rq->store, &rq->caller, &q, year, http_query(rq, "status"), items,
                                   &next, &rq->err);
-        return page_or_fail(rs, items, next, err);
+        return http_page_or_fail(rs, items, next, err);
 }
 
 enum cr_err h_filing_get(struct http_request *rq, struct http_response *rs)
 {
         int64_t id;
-        enum cr_err err = path_id(rq, 0, "filing", &id);
+        enum cr_err err = http_path_id(rq, 0, "filing", &id);
 
         return err ? err : filing_get(rq->store, &rq->caller, id, &rs->json, &rq->err);
 }
@@ -142,7 +120,7 @@ enum cr_err h_filing_lines(struct http_request *rq, struct http_response *rs)
         json_t *items = json_array();
         int64_t id, after = 0, next = 0;
         int limit;
-        enum cr_err err = path_id(rq, 0, "filing", &id);
+        enum cr_err err = http_path_id(rq, 0, "filing", &id);
 
         if (!err)
                 err = http_query_limit(rq, &limit);
@@ -151,16 +129,16 @@ enum cr_err h_filing_lines(struct http_request *rq, struct http_response *rs)
         if (!err)
                 err =
                     filing_lines(rq->store, &rq->caller, id, after, limit, items, &next, &rq->err);
-        return page_or_fail(rs, items, next, err);
+        return http_page_or_fail(rs, items, next, err);
 }
 
 enum cr_err h_filing_reveal(struct http_request *rq, struct http_response *rs)
 {
         int64_t id, line;
-        enum cr_err err = path_id(rq, 0, "filing", &id);
+        enum cr_err err = http_path_id(rq, 0, "filing", &id);
 
         if (!err)
-                err = path_id(rq, 1, "line", &line);
+                err = http_path_id(rq, 1, "line", &line);
         return err ? err
                    : filing_reveal(rq->store, &rq->caller, server_data_keys(rq->server), id, line,
                                    rq->body, &rs->json, &rq->err);
@@ -170,7 +148,7 @@ enum cr_err h_filing_action(struct http_request *rq, struct http_response *rs)
 {
         const char *action = strrchr(rq->path, '/') + 1;
         int64_t id;
-        enum cr_err err = path_id(rq, 0, "filing", &id);
+        enum cr_err err = http_path_id(rq, 0, "filing", &id);
 
         return err ? err
                    : filing_act(rq->store, &rq->caller, id, action, rq->body, &rs->json, &rq->err);
@@ -301,7 +279,7 @@ enum cr_err h_filing_obligations(struct http_request *rq, struct http_response *
                                          http_query(rq, "state"), after, limit, items, &next,
                                          &rq->err);
         if (err || !format)
-                return page_or_fail(rs, items, next, err);
+                return http_page_or_fail(rs, items, next, err);
         buf_init(&out, (size_t)1 << 30);
         if (strcmp(format, "csv") == 0) {
                 err = export_csv(items, &out);
@@ -363,10 +341,8 @@ enum cr_err h_filing_events(struct http_request *rq, struct http_response *rs)
         int64_t next = 0;
         int year = 0;
         char subject[16];
-        enum cr_err err = http_query_limit(rq, &q.limit);
+        enum cr_err err = http_paging(rq, &q);
 
-        if (!err)
-                err = http_query_cursor(rq, &q.after_id);
         if (!err)
                 err = query_year(rq, 0, &year);
         snprintf(subject, sizeof(subject), "%d", year);
@@ -375,5 +351,5 @@ enum cr_err h_filing_events(struct http_request *rq, struct http_response *rs)
         if (!err)
                 err = filing_events(rq->store, &rq->caller, &q, http_query(rq, "kind"),
                                     year ? subject : NULL, items, &next, &rq->err);
-        return page_or_fail(rs, items, next, err);
+        return http_page_or_fail(rs, items, next, err);
 }

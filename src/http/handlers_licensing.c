@@ -15,35 +15,6 @@
 #include "http/qr_svg.h"
 #include "core/banned.h"
 
-/* Sets rs to the page {"items","next_cursor"}, or frees items on failure. */
-static enum cr_err page_or_fail(struct http_response *rs, json_t *items, int64_t next,
-                                enum cr_err err)
-{
-        if (err) {
-                json_decref(items);
-                return err;
-        }
-        http_page(rs, items, next);
-        return CR_OK;
-}
-
-/* Reads ?limit and ?cursor into a record query. */
-static enum cr_err paging(struct http_request *rq, struct record_query *q)
-{
-        enum cr_err err = http_query_limit(rq, &q->limit);
-
-        return err ? err : http_query_cursor(rq, &q->after_id);
-}
-
-static enum cr_err path_id(struct http_request *rq, int i, const char *what, int64_t *out)
-{
-        const char *p = rq->params[i];
-
-        if (parse_int64(p, strlen(p), 1, INT64_MAX, out) != 0)
-                return cr_fail(&rq->err, CR_ENOTFOUND, "not_found", NULL, "no %s %s", what, p);
-        return CR_OK;
-}
-
 enum cr_err h_reference(struct http_request *rq, struct http_response *rs)
 {
         rs->json = reference_to_json();
@@ -123,13 +94,13 @@ enum cr_err h_product_list(struct http_request *rq, struct http_response *rs)
         struct record_query q = {0};
         json_t *items = json_array();
         int64_t next = 0;
-        enum cr_err err = paging(rq, &q);
+        enum cr_err err = http_paging(rq, &q);
 
         q.enterprise_uscc = http_query(rq, "enterprise");
         q.q = http_query(rq, "q");
         if (!err)
                 err = product_list(rq->store, &rq->caller, &q, items, &next, &rq->err);
-        return page_or_fail(rs, items, next, err);
+        return http_page_or_fail(rs, items, next, err);
 }
 
 enum cr_err h_product_create(struct http_request *rq, struct http_response *rs)
@@ -140,7 +111,7 @@ enum cr_err h_product_create(struct http_request *rq, struct http_response *rs)
 enum cr_err h_product_get(struct http_request *rq, struct http_response *rs)
 {
         int64_t id;
-        enum cr_err err = path_id(rq, 0, "product", &id);
+        enum cr_err err = http_path_id(rq, 0, "product", &id);
 
         return err ? err : product_get_scoped(rq->store, &rq->caller, id, &rs->json, &rq->err);
 }
@@ -148,7 +119,7 @@ enum cr_err h_product_get(struct http_request *rq, struct http_response *rs)
 enum cr_err h_product_patch(struct http_request *rq, struct http_response *rs)
 {
         int64_t id;
-        enum cr_err err = path_id(rq, 0, "product", &id);
+        enum cr_err err = http_path_id(rq, 0, "product", &id);
 
         return err ? err
                    : product_update(rq->store, &rq->caller, id, rq->body, &rs->json, &rq->err);
@@ -165,7 +136,7 @@ enum cr_err h_application_list(struct http_request *rq, struct http_response *rs
         const char *overdue = http_query(rq, "overdue");
         json_t *items = json_array();
         int64_t next = 0;
-        enum cr_err err = paging(rq, &q);
+        enum cr_err err = http_paging(rq, &q);
 
         q.bureau_code = http_query(rq, "bureau");
         q.enterprise_uscc = http_query(rq, "enterprise");
@@ -174,7 +145,7 @@ enum cr_err h_application_list(struct http_request *rq, struct http_response *rs
                 err =
                     application_list(rq->store, &rq->caller, &q,
                                      overdue && strcmp(overdue, "1") == 0, items, &next, &rq->err);
-        return page_or_fail(rs, items, next, err);
+        return http_page_or_fail(rs, items, next, err);
 }
 
 enum cr_err h_application_get(struct http_request *rq, struct http_response *rs)
@@ -201,7 +172,7 @@ enum cr_err h_application_document(struct http_request *rq, struct http_response
 {
         json_t *meta = NULL;
         int64_t id;
-        enum cr_err err = path_id(rq, 1, "document", &id);
+        enum cr_err err = http_path_id(rq, 1, "document", &id);
 
         if (!err)
                 err = application_document(rq->store, &rq->caller, rq->params[0], id, &meta,
@@ -217,12 +188,12 @@ enum cr_err h_certificate_lookup(struct http_request *rq, struct http_response *
         struct record_query q = {0};
         json_t *items = json_array();
         int64_t next = 0;
-        enum cr_err err = paging(rq, &q);
+        enum cr_err err = http_paging(rq, &q);
 
         if (!err)
                 err = certificate_lookup(rq->store, http_query(rq, "q"), http_query(rq, "at"),
                                          q.after_id, q.limit, items, &next, &rq->err);
-        return page_or_fail(rs, items, next, err);
+        return http_page_or_fail(rs, items, next, err);
 }
 
 enum cr_err h_certificate_get(struct http_request *rq, struct http_response *rs)
@@ -317,14 +288,14 @@ enum cr_err h_registry_certificates(struct http_request *rq, struct http_respons
         struct record_query q = {0};
         json_t *items = json_array();
         int64_t next = 0;
-        enum cr_err err = paging(rq, &q);
+        enum cr_err err = http_paging(rq, &q);
 
         q.bureau_code = http_query(rq, "bureau");
         q.enterprise_uscc = http_query(rq, "holder");
         if (!err)
                 err = certificate_list_scoped(rq->store, &rq->caller, &q, http_query(rq, "status"),
                                               items, &next, &rq->err);
-        return page_or_fail(rs, items, next, err);
+        return http_page_or_fail(rs, items, next, err);
 }
 
 enum cr_err h_certificate_status(struct http_request *rq, struct http_response *rs)

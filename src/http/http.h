@@ -79,5 +79,12 @@ enum cr_err http_query_limit(struct http_request *rq, int *limit);
 enum cr_err http_query_cursor(struct http_request *rq, int64_t *cursor);
 /* Sets rs to {"items": items, "next_cursor": ...}. Takes ownership of items. */
 void http_page(struct http_response *rs, json_t *items, int64_t next);
+/* http_page when err is CR_OK; otherwise frees items and returns err. */
+enum cr_err http_page_or_fail(struct http_response *rs, json_t *items, int64_t next,
+                              enum cr_err err);
+/* Reads ?limit and ?cursor into a record query. */
+enum cr_err http_paging(struct http_request *rq, struct record_query *q);
+/* Path parameter i as a positive id; not_found naming what otherwise. */
+enum cr_err http_path_id(struct http_request *rq, int i, const char *what, int64_t *out);
 
 #endif

@@ -219,6 +219,33 @@ void http_page(struct http_response *rs, json_t *items, int64_t next)
                              next ? json_string(cursor) : json_null());
 }
 
+enum cr_err http_page_or_fail(struct http_response *rs, json_t *items, int64_t next,
+                              enum cr_err err)
+{
+        if (err) {
+                json_decref(items);
+                return err;
+        }
+        http_page(rs, items, next);
+        return CR_OK;
+}
+
+enum cr_err http_paging(struct http_request *rq, struct record_query *q)
+{
+        enum cr_err err = http_query_limit(rq, &q->limit);
+
+        return err ? err : http_query_cursor(rq, &q->after_id);
+}
+
+enum cr_err http_path_id(struct http_request *rq, int i, const char *what, int64_t *out)
+{
+        const char *p = rq->params[i];
+
+        if (parse_int64(p, strlen(p), 1, INT64_MAX, out) != 0)
+                return cr_fail(&rq->err, CR_ENOTFOUND, "not_found", NULL, "no %s %s", what, p);
+        return CR_OK;
+}
+
 /* The client's address as text. */
 static void client_ip(struct MHD_Connection *conn, char *out, size_t size)
 {
@@ -314,6 +341,22 @@ static enum cr_err admit(struct http_request *rq, const char *ip, const char *me
         return err;
 }
 
+/* The request as handlers see it, before authentication: the caller is the public. */
+static void request_init(struct http_request *rq, struct server *srv, struct MHD_Connection *conn,
+                         const char *url, const char *method, const struct request_state *st,
+                         char *ip, size_t ipsize)
+{
+        memset(rq, 0, sizeof(*rq));
+        rq->method = method;
+        rq->path = url;
+        rq->conn = conn;
+        rq->server = srv;
+        rq->route = st->route;
+        memcpy(rq->params, st->params, sizeof(rq->params));
+        client_ip(conn, ip, ipsize);
+        str_copy(rq->caller.username, sizeof(rq->caller.username), "public");
+}
+
 /*
  * Admits a streamed body's request when its headers arrive: the caller is
  * checked, and the handler opened, before a byte of the body is read, so a
@@ -326,15 +369,7 @@ static void stream_admit(struct server *srv, struct MHD_Connection *conn, const 
         char ip[64];
         enum cr_err err;
 
-        memset(&rq, 0, sizeof(rq));
-        rq.method = method;
-        rq.path = url;
-        rq.conn = conn;
-        rq.server = srv;
-        rq.route = st->route;
-        memcpy(rq.params, st->params, sizeof(rq.params));
-        client_ip(conn, ip, sizeof(ip));
-        str_copy(rq.caller.username, sizeof(rq.caller.username), "public");
+        request_init(&rq, srv, conn, url, method, st, ip, sizeof(ip));
         rq.store = store_pool_acquire(srv->pool);
         err = admit(&rq, ip, method);
         if (!err)
@@ -617,16 +652,8 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
         enum cr_err err = CR_OK;
         size_t route_index = routes_len;
 
-        memset(&rq, 0, sizeof(rq));
         memset(&rs, 0, sizeof(rs));
-        rq.method = method;
-        rq.path = url;
-        rq.conn = conn;
-        rq.server = srv;
-        rq.route = st->route;
-        memcpy(rq.params, st->params, sizeof(rq.params));
-        client_ip(conn, ip, sizeof(ip));
-        str_copy(rq.caller.username, sizeof(rq.caller.username), "public");
+        request_init(&rq, srv, conn, url, method, st, ip, sizeof(ip));
         _Static_assert(sizeof(rq.csrf) == SECRET_TOKEN_TEXT, "csrf buffer size");
 
         if (!st->route) {

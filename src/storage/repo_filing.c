@@ -12,12 +12,6 @@
 
 #include "core/banned.h"
 
-/* A string member of o, or NULL (binds SQL NULL). */
-static const char *jtext(const json_t *o, const char *key)
-{
-        return json_string_value(json_object_get(o, key));
-}
-
 static int64_t jint(const json_t *o, const char *key)
 {
         return json_integer_value(json_object_get(o, key));

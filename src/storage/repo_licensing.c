@@ -13,12 +13,6 @@
 #include "core/utf8.h"
 #include "core/banned.h"
 
-/* A string member of o, or NULL when absent or not a string (binds SQL NULL). */
-static const char *jtext(const json_t *o, const char *key)
-{
-        return json_string_value(json_object_get(o, key));
-}
-
 /* A string member of o, or "" (for NOT NULL DEFAULT '' columns). */
 static const char *jtext0(const json_t *o, const char *key)
 {

@@ -19,6 +19,12 @@ struct store {
 /* Reads USER_COLUMNS starting at column `first` (repo_user.c; used by sessions and tokens too). */
 void repo_read_user(struct db_stmt *st, int first, struct user *u);
 
+/* A string member of a record, or NULL when absent or not a string (binds SQL NULL). */
+static inline const char *jtext(const json_t *o, const char *key)
+{
+        return json_string_value(json_object_get(o, key));
+}
+
 /* Steps a statement that returns no rows, then resets it. */
 static inline enum cr_err db_run(struct db_stmt *st, struct cr_error *e)
 {
