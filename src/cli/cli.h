@@ -5,7 +5,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/err.h"
-#include "storage/store.h"
+#include "platform/store/store.h"
 
 enum exit_code {
         EXIT_OK = 0,

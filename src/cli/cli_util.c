@@ -7,7 +7,6 @@
 
 #include "core/parse.h"
 #include "crypto/crypto.h"
-#include "core/banned.h"
 
 int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char **pos, int max_pos,
               int *npos, const char *usage)

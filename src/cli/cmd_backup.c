@@ -2,7 +2,6 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
-#include "core/banned.h"
 
 int cmd_backup(struct cli *c)
 {

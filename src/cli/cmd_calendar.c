@@ -5,8 +5,7 @@
 
 #include "cli/cli.h"
 #include "core/parse.h"
-#include "domain/licensing.h"
-#include "core/banned.h"
+#include "licensing/licensing.h"
 
 static const char usage[] =
     "usage: cryptoreg calendar <subcommand>\n\n"

@@ -7,9 +7,8 @@
 #include "cli/cli.h"
 #include "core/parse.h"
 #include "crypto/crypto.h"
-#include "domain/demo.h"
-#include "domain/licensing.h"
-#include "core/banned.h"
+#include "registry/demo.h"
+#include "licensing/licensing.h"
 
 /* Writes the logins next to the database, readable only by its owner, for `make run` to show. */
 static void save_logins(const char *db, const struct demo_login *logins, int n)

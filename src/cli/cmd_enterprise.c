@@ -7,8 +7,7 @@
 #include "cli/cli.h"
 #include "core/buf.h"
 #include "core/parse.h"
-#include "domain/enterprise_service.h"
-#include "core/banned.h"
+#include "registry/enterprise_service.h"
 
 #define CLI_IMPORT_MAX (256u * 1024 * 1024)
 

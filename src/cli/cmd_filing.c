@@ -18,7 +18,6 @@
 #include "cli/http_client.h"
 #include "core/parse.h"
 #include "crypto/crypto.h"
-#include "core/banned.h"
 
 static const char usage[] =
     "usage: cryptoreg filing <subcommand> --server URL [--token-file FILE] [options]\n\n"

@@ -8,9 +8,8 @@
 
 #include "cli/cli.h"
 #include "cli/http_client.h"
-#include "domain/tlog_service.h"
+#include "transparency/transparency.h"
 #include "tlog/tile.h"
-#include "core/banned.h"
 
 static const char usage[] =
     "usage: cryptoreg log <subcommand>\n\n"

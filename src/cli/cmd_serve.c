@@ -5,12 +5,11 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/log.h"
+#include "core/diag.h"
 #include "crypto/crypto.h"
-#include "domain/licensing.h"
-#include "domain/tlog_service.h"
-#include "http/server.h"
-#include "core/banned.h"
+#include "licensing/licensing.h"
+#include "transparency/transparency.h"
+#include "platform/http/server.h"
 
 /*
  * Creates the transparency log's SM2 key (mode 0600 in a 0700 directory) if
@@ -113,10 +112,10 @@ int cmd_serve(struct cli *c)
                 cr_error_clear(&e);
                 return code;
         }
-        log_msg("info", "cryptoreg %s listening on http://%s (port %d), database %s",
+        diag_msg("info", "cryptoreg %s listening on http://%s (port %d), database %s",
                 CRYPTOREG_VERSION, c->cfg.listen, server_port(srv), c->cfg.db);
         sigwait(&set, &sig);
-        log_msg("info", "stopping on signal %d", sig);
+        diag_msg("info", "stopping on signal %d", sig);
         server_stop(srv);
         return EXIT_OK;
 }

@@ -5,8 +5,7 @@
 #include "cli/cli.h"
 #include "core/buf.h"
 #include "crypto/crypto.h"
-#include "domain/user_service.h"
-#include "core/banned.h"
+#include "registry/user_service.h"
 
 static const char usage[] =
     "usage: cryptoreg user add USERNAME --role ROLE [--bureau CODE] [--enterprise USCC]\n"

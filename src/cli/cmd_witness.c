@@ -15,8 +15,7 @@
 #include "cli/cli.h"
 #include "cli/http_client.h"
 #include "core/parse.h"
-#include "domain/tlog_service.h"
-#include "core/banned.h"
+#include "transparency/transparency.h"
 
 static const char usage[] =
     "usage: cryptoreg witness --log URL --state FILE --name NAME --log-key VKEY\n"

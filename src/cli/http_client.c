@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "core/parse.h"
-#include "core/banned.h"
 
 #define TIMEOUT_SECONDS 30
 #define HEAD_MAX        (64 * 1024)

@@ -9,7 +9,6 @@
 
 #include "cli/cli.h"
 #include "core/buf.h"
-#include "core/banned.h"
 
 static const char usage[] =
     "usage: cryptoreg [--config FILE] [--db PATH] <command> [options]\n"

@@ -1,9 +1,19 @@
 /*
  * Functions that cryptoreg does not use, turned into compile errors.  Each has
  * a bounded replacement: buf_* for string building, parse_int64 for numbers.
+ *
+ * The build force-includes this header into every translation unit
+ * (-include in CMakeLists.txt), so no file can forget it.  It comes first,
+ * so it includes the C library headers that declare the banned functions
+ * before defining the macros: their prototypes are read unharmed, and their
+ * include guards keep a later #include from reading them again.
  */
 #ifndef CR_BANNED_H
 #define CR_BANNED_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define CR_BANNED(func) sorry_##func##_is_banned_in_cryptoreg
 

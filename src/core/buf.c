@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/banned.h"
 
 void buf_init(struct buf *b, size_t max)
 {

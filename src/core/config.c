@@ -9,7 +9,6 @@
 
 #include "core/buf.h"
 #include "core/parse.h"
-#include "core/banned.h"
 
 void config_defaults(struct config *c)
 {

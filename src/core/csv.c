@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-#include "core/banned.h"
 
 void csv_reader_init(struct csv_reader *r, const char *data, size_t len)
 {

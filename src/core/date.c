@@ -8,7 +8,6 @@
 
 #include <stdio.h>
 
-#include "core/banned.h"
 
 /*
  * The era arithmetic below works on 64-bit integers so that no intermediate

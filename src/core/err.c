@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/banned.h"
 
 enum cr_err cr_fail(struct cr_error *e, enum cr_err err, const char *code, const char *field,
                     const char *fmt, ...)

@@ -1,7 +1,6 @@
 /* Checked decimal integer parsing with overflow detection before it happens. */
 #include "core/parse.h"
 
-#include "core/banned.h"
 
 int parse_int64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out)
 {

@@ -3,7 +3,6 @@
  * and read through a 256 KiB buffer, so that a million small records cost a
  * few hundred system calls rather than a million.
  */
-#define _GNU_SOURCE
 #include "core/spool.h"
 
 #include <errno.h>
@@ -13,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/banned.h"
 
 #define SPOOL_BUFFER (256 * 1024)
 

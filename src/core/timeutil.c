@@ -3,7 +3,6 @@
 
 #include <stdio.h>
 
-#include "core/banned.h"
 
 void time_format_rfc3339(time_t t, char out[RFC3339_LEN])
 {

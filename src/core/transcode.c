@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/banned.h"
 
 enum tc_state {
         TC_START, /* the first bytes, which may be a byte order mark */

@@ -1,7 +1,6 @@
 /* UTF-8 validation following RFC 3629's table of well-formed byte sequences. */
 #include "core/utf8.h"
 
-#include "core/banned.h"
 
 long utf8_count(const char *str, size_t len)
 {

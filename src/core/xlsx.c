@@ -13,7 +13,6 @@
 
 #include "core/parse.h"
 #include "core/utf8.h"
-#include "core/banned.h"
 
 struct xlsx {
         char sheet_name[4 * XLSX_MAX_SHEET_NAME + 1]; /* UTF-8, checked by xlsx_begin */

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/banned.h"
 
 enum cr_err sm3_digest(const void *data, size_t len, unsigned char out[SM3_LEN])
 {

@@ -27,7 +27,6 @@
 
 #include "core/buf.h"
 #include "core/utf8.h"
-#include "core/banned.h"
 
 #define SM4_KEY_LEN   16
 #define MAC_KEY_LEN   32

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "core/buf.h"
-#include "core/banned.h"
 
 /* A fixed hash to verify against when the user does not exist (see password_verify_dummy). */
 static char dummy_hash[crypto_pwhash_STRBYTES];

@@ -3,7 +3,6 @@
 
 #include <sodium.h>
 
-#include "core/banned.h"
 
 void random_bytes(void *buf, size_t n)
 {

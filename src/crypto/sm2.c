@@ -19,7 +19,6 @@
 #include <openssl/pem.h>
 
 #include "core/buf.h"
-#include "core/banned.h"
 
 /* The signer process (the end of this file): isolated keys behind a socketpair. */
 static enum cr_err signer_request(struct sm2_keyring *k, const char *name, const void *data,

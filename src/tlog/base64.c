@@ -1,7 +1,6 @@
 /* Strict standard base64 for the C2SP text formats; see tlog/base64.h. */
 #include "tlog/base64.h"
 
-#include "core/banned.h"
 
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

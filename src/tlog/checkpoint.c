@@ -4,7 +4,6 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "core/banned.h"
 #include "core/parse.h"
 #include "tlog/base64.h"
 

@@ -8,7 +8,6 @@
 
 #include <string.h>
 
-#include "core/banned.h"
 
 /* A proof reads at most one node per item plus one incomplete item's nodes (see collect()). */
 #define NODES_MAX (2 * TLOG_PROOF_MAX)

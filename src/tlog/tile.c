@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/banned.h"
 
 /* An index needs at most 6 groups of 3 digits: tiles start below 2^63 / 256 < 10^17. */
 #define GROUPS_MAX 6

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "core/csv.h"
-#include "domain/enterprise.h"
+#include "registry/enterprise.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "core/transcode.h"
-#include "domain/filing_csv.h"
+#include "filing/filing_csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

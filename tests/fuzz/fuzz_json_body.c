@@ -1,7 +1,7 @@
 /* Fuzz target: JSON request bodies through the parser and every route's schema validation. */
 #include <stdint.h>
 
-#include "http/routes.h"
+#include "platform/http/route.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

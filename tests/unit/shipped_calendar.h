@@ -5,8 +5,8 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "domain/calendar.h"
-#include "domain/calendar_data.h"
+#include "kernel/calendar.h"
+#include "kernel/calendar_data.h"
 
 static inline struct legal_calendar *shipped_calendar(void)
 {

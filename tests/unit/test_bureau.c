@@ -3,8 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/bureau.h"
-#include "domain/enterprise.h"
+#include "core/buf.h"
+#include "kernel/bureau.h"
+#include "registry/enterprise.h"
 #include "unit.h"
 
 static const char *derive(const char *division, const char *date)
@@ -77,8 +78,8 @@ START_TEST(test_enterprise_derivation_and_override)
         ck_assert_str_eq(ent->bureau_code, "440300");
         ck_assert_str_eq(ent->derived_bureau_code, "440300");
         /* An override with a reason survives re-derivation. */
-        strcpy(ent->bureau_code, "440000");
-        strcpy(ent->bureau_override_reason, "registered in Shenzhen, operates in Guangzhou");
+        str_copy(ent->bureau_code, sizeof(ent->bureau_code), "440000");
+        str_copy(ent->bureau_override_reason, sizeof(ent->bureau_override_reason), "registered in Shenzhen, operates in Guangzhou");
         ck_assert_int_eq(enterprise_derive_bureau(ent, "2026-01-01", &e), CR_OK);
         ck_assert_str_eq(ent->bureau_code, "440000");
         ck_assert_str_eq(ent->derived_bureau_code, "440300");

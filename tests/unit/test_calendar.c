@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "core/date.h"
-#include "domain/calendar.h"
-#include "domain/calendar_data.h"
+#include "kernel/calendar.h"
+#include "kernel/calendar_data.h"
 #include "shipped_calendar.h"
 #include "unit.h"
 

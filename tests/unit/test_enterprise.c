@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "crypto/crypto.h"
-#include "domain/enterprise_service.h"
-#include "storage/store.h"
+#include "registry/enterprise_service.h"
+#include "platform/store/store.h"
 #include "unit.h"
 
 static struct store *s;
@@ -43,9 +43,9 @@ START_TEST(test_field_limits)
         char long_name[ENT_NAME_ZH_MAX * 3 + 4] = "";
 
         for (int i = 0; i < ENT_NAME_ZH_MAX; i++)
-                strcat(long_name, "密");
+                memcpy(long_name + 3 * i, "密", 3);
         ck_assert_int_eq(enterprise_set_text(ent, name, long_name, strlen(long_name), &e), CR_OK);
-        strcat(long_name, "码");
+        memcpy(long_name + 3 * ENT_NAME_ZH_MAX, "码", 4);
         ck_assert_int_eq(enterprise_set_text(ent, name, long_name, strlen(long_name), &e),
                          CR_EINVAL);
         ck_assert_str_eq(e.code, "too_long");

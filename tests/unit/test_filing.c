@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/filing.h"
+#include "filing/filing.h"
 #include "shipped_calendar.h"
 #include "unit.h"
 

@@ -15,7 +15,7 @@
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/transcode.h"
-#include "domain/filing_csv.h"
+#include "filing/filing_csv.h"
 #include "unit.h"
 
 #if defined(__SANITIZE_ADDRESS__)

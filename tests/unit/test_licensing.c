@@ -11,10 +11,10 @@
 #include <string.h>
 
 #include "core/date.h"
-#include "domain/calendar.h"
-#include "domain/calendar_data.h"
-#include "domain/licensing.h"
-#include "domain/rules.h"
+#include "kernel/calendar.h"
+#include "kernel/calendar_data.h"
+#include "licensing/licensing.h"
+#include "kernel/rules.h"
 #include "shipped_calendar.h"
 #include "unit.h"
 

@@ -3,12 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "crypto/crypto.h"
-#include "domain/enterprise_service.h"
-#include "storage/store.h"
+#include "registry/enterprise_service.h"
+#include "platform/store/store.h"
 #include "unit.h"
 
 static struct store *s;
+
+#define SEEN_MAX 512
 
 static const char csv[] = "uscc,name_zh,roles\n"
                           "911101089243040981,北京甲,seller\n"
@@ -42,16 +45,17 @@ static struct caller make_caller(enum role role, const char *bureau, const char 
         memset(&c, 0, sizeof(c));
         c.role = role;
         c.user_id = 1;
-        strcpy(c.username, "tester");
-        strcpy(c.bureau_code, bureau ? bureau : "");
-        strcpy(c.enterprise_uscc, uscc ? uscc : "");
+        str_copy(c.username, sizeof(c.username), "tester");
+        str_copy(c.bureau_code, sizeof(c.bureau_code), bureau ? bureau : "");
+        str_copy(c.enterprise_uscc, sizeof(c.enterprise_uscc), uscc ? uscc : "");
         return c;
 }
 
 static enum cr_err collect(void *arg, const struct enterprise *ent)
 {
-        strcat(arg, ent->uscc);
-        strcat(arg, " ");
+        /* The caller's buffer (SEEN_MAX bytes) holds every USCC of the small registry. */
+        size_t used = strlen(arg);
+        snprintf((char *)arg + used, SEEN_MAX - used, "%s ", ent->uscc);
         return CR_OK;
 }
 
@@ -69,7 +73,7 @@ static void visible(const struct caller *c, char *out)
 
 START_TEST(test_registry_scoping)
 {
-        char seen[512];
+        char seen[SEEN_MAX];
         struct caller admin = make_caller(ROLE_NATIONAL_ADMIN, NULL, NULL);
         struct caller bj = make_caller(ROLE_BUREAU_OFFICER, "110000", NULL);
         struct caller gd = make_caller(ROLE_BUREAU_OFFICER, "440000", NULL);
@@ -126,7 +130,7 @@ START_TEST(test_who_may_change_what)
         struct caller bj = make_caller(ROLE_BUREAU_OFFICER, "110000", NULL);
         struct cr_error e = CR_ERROR_INIT;
 
-        strcpy(p->values.contact_phone, "010-12345678");
+        str_copy(p->values.contact_phone, sizeof(p->values.contact_phone), "010-12345678");
         p->fields = EF_CONTACT_PHONE;
         ck_assert_int_eq(enterprise_update(s, &own, "911101089243040981", p, out, &e), CR_OK);
         ck_assert_str_eq(out->contact_phone, "010-12345678");
@@ -136,7 +140,7 @@ START_TEST(test_who_may_change_what)
         ck_assert_int_eq(enterprise_update(s, &insp, "911101089243040981", p, out, &e),
                          CR_EFORBIDDEN);
         ck_assert_int_eq(enterprise_update(s, &gd, "911101089243040981", p, out, &e), CR_ENOTFOUND);
-        strcpy(p->values.name_zh, "改名");
+        str_copy(p->values.name_zh, sizeof(p->values.name_zh), "改名");
         p->fields = EF_NAME_ZH;
         ck_assert_int_eq(enterprise_update(s, &own, "911101089243040981", p, out, &e),
                          CR_EFORBIDDEN);

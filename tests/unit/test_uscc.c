@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/uscc.h"
+#include "kernel/uscc.h"
 #include "unit.h"
 
 static const char *const valid_codes[] = {
