@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/calendar_service.h"
 #include "cli/cli.h"
 #include "core/parse.h"
 #include "licensing/licensing.h"

@@ -9,6 +9,8 @@
 #include "crypto/crypto.h"
 #include "registry/demo.h"
 #include "licensing/licensing.h"
+#include "kernel/calendar_service.h"
+#include "registry/enterprise_service.h"
 
 /* Writes the logins next to the database, readable only by its owner, for `make run` to show. */
 static void save_logins(const char *db, const struct demo_login *logins, int n)
@@ -71,8 +73,8 @@ int cmd_demo(struct cli *c)
         rc = cli_open_store(c, 1, &s);
         if (rc)
                 return rc;
-        if (store_bureaus_seed(s, &e) || calendar_seed_shipped(s, &e) ||
-            store_enterprise_count(s, &existing, &e)) {
+        if (kernel_seed(s, &e) ||
+            enterprise_count(s, &existing, &e)) {
                 rc = cli_report(&e);
                 goto out;
         }

@@ -140,6 +140,7 @@ static int ent_show(struct cli *c, struct store **sp, int argc, char **argv)
         const struct cli_opt opts[] = {{"--json", NULL, &as_json}, {NULL, NULL, NULL}};
         struct cr_error e = CR_ERROR_INIT;
         struct enterprise *ent;
+        struct caller cli;
 
         rc = cli_parse(argc, argv, opts, pos, 1, &npos, usage);
         if (rc)
@@ -156,7 +157,8 @@ static int ent_show(struct cli *c, struct store **sp, int argc, char **argv)
         ent = calloc(1, sizeof(*ent));
         if (!ent)
                 return EXIT_FAILED;
-        if (store_enterprise_get(s, pos[0], ent, &e))
+        caller_for_cli(&cli);
+        if (enterprise_get_scoped(s, &cli, pos[0], ent, &e))
                 rc = cli_report(&e);
         else if (as_json)
                 cli_print_json(enterprise_to_json(ent, 1));

@@ -10,6 +10,7 @@
 #include "licensing/licensing.h"
 #include "transparency/transparency.h"
 #include "platform/http/server.h"
+#include "kernel/calendar_service.h"
 
 /*
  * Creates the transparency log's SM2 key (mode 0600 in a 0700 directory) if
@@ -56,7 +57,7 @@ int cmd_init(struct cli *c)
         rc = cli_open_store(c, 1, &s);
         if (rc)
                 return rc;
-        if (store_bureaus_seed(s, &e) || calendar_seed_shipped(s, &e) ||
+        if (kernel_seed(s, &e) ||
             create_log_key(&c->cfg, s, &e)) {
                 rc = cli_report(&e);
         } else {

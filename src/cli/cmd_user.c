@@ -6,6 +6,7 @@
 #include "core/buf.h"
 #include "crypto/crypto.h"
 #include "registry/user_service.h"
+#include "registry/store.h"
 
 static const char usage[] =
     "usage: cryptoreg user add USERNAME --role ROLE [--bureau CODE] [--enterprise USCC]\n"

@@ -31,6 +31,8 @@ void config_public_url(const struct config *c, char *out, size_t size);
  * The transparency log's origin line: the public URL without its scheme,
  * plus "/log"; "cryptoreg.local/log" when no public URL is configured.
  */
+/* Room for the transparency log's origin line, with its NUL. */
+#define LOG_ORIGIN_MAX 200
 void config_log_origin(const struct config *c, char *out, size_t size);
 
 /* Fills in the built-in defaults. */

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "core/parse.h"
 
 /*
  * The era arithmetic below works on 64-bit integers so that no intermediate
@@ -87,17 +88,12 @@ int date_day_of_year(day_t d)
         return (int)((int64_t)d - date_from_ymd(y, 1, 1));
 }
 
-/* Reads n ASCII digits at s; returns -1 if any byte is not a digit. */
+/* Reads n ASCII digits at s, leading zeros included; returns -1 if any byte is not a digit. */
 static int digits(const char *s, int n)
 {
-        int v = 0;
+        uint64_t v;
 
-        for (int i = 0; i < n; i++) {
-                if (s[i] < '0' || s[i] > '9')
-                        return -1;
-                v = v * 10 + (s[i] - '0');
-        }
-        return v;
+        return parse_uint64(s, (size_t)n, 9999, 0, &v) ? -1 : (int)v;
 }
 
 int date_parse(const char *text, size_t len, day_t *out)

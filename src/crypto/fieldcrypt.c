@@ -25,7 +25,9 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
+#include "core/base64.h"
 #include "core/buf.h"
+#include "core/parse.h"
 #include "core/utf8.h"
 
 #define SM4_KEY_LEN   16
@@ -201,99 +203,22 @@ static int derive_subkeys(EVP_MAC *hmac, const unsigned char master[FIELDCRYPT_M
         return ok;
 }
 
-/* ---- Base64url without padding, strict in both directions. ---- */
-
-static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-static size_t b64_encoded_len(size_t n)
-{
-        return n / 3 * 4 + (n % 3 ? n % 3 + 1 : 0);
-}
-
-static void b64_encode(const unsigned char *in, size_t n, char *out)
-{
-        size_t i = 0, o = 0;
-
-        for (; i + 3 <= n; i += 3) {
-                uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
-                out[o++] = B64URL[v >> 18];
-                out[o++] = B64URL[(v >> 12) & 63];
-                out[o++] = B64URL[(v >> 6) & 63];
-                out[o++] = B64URL[v & 63];
-        }
-        if (n - i == 1) {
-                out[o++] = B64URL[in[i] >> 2];
-                out[o++] = B64URL[(in[i] & 3) << 4];
-        } else if (n - i == 2) {
-                uint32_t v = (uint32_t)in[i] << 8 | in[i + 1];
-                out[o++] = B64URL[v >> 10];
-                out[o++] = B64URL[(v >> 4) & 63];
-                out[o++] = B64URL[(v & 15) << 2];
-        }
-}
-
-static int b64_value(char c)
-{
-        if (c >= 'A' && c <= 'Z')
-                return c - 'A';
-        if (c >= 'a' && c <= 'z')
-                return c - 'a' + 26;
-        if (c >= '0' && c <= '9')
-                return c - '0' + 52;
-        if (c == '-')
-                return 62;
-        if (c == '_')
-                return 63;
-        return -1;
-}
-
-/*
- * Decodes n characters into out (room for n*3/4 bytes) and sets *outlen.
- * Refuses any character outside the alphabet, padding, an impossible length
- * and non-zero unused bits in the last character, so that every byte string
- * has exactly one encoding and no change to a token decodes to the same bytes.
- */
-static int b64_decode(const char *in, size_t n, unsigned char *out, size_t *outlen)
-{
-        uint32_t acc = 0;
-        unsigned bits = 0;
-        size_t o = 0;
-
-        if (n % 4 == 1)
-                return 0;
-        for (size_t i = 0; i < n; i++) {
-                int v = b64_value(in[i]);
-                if (v < 0)
-                        return 0;
-                acc = (acc << 6 | (uint32_t)v) & 0xffffff;
-                bits += 6;
-                if (bits >= 8) {
-                        bits -= 8;
-                        out[o++] = (unsigned char)(acc >> bits);
-                }
-        }
-        if (acc & ((1u << bits) - 1))
-                return 0;
-        *outlen = o;
-        return 1;
-}
-
 /* ---- Key files. ---- */
 
 /* Parses "data-<id>.key" with a decimal id without leading zeros; returns the id or 0. */
 static uint32_t key_file_id(const char *name)
 {
         const char *p = name + 5;
-        uint64_t id = 0;
+        size_t n;
+        uint64_t id;
 
-        if (strncmp(name, "data-", 5) != 0 || *p < '1' || *p > '9')
+        if (strncmp(name, "data-", 5) != 0)
                 return 0;
-        for (; *p >= '0' && *p <= '9'; p++) {
-                id = id * 10 + (uint64_t)(*p - '0');
-                if (id > FIELDCRYPT_KEY_ID_MAX)
-                        return 0;
-        }
-        return strcmp(p, ".key") == 0 ? (uint32_t)id : 0;
+        n = parse_digit_span(p, strlen(p));
+        if (parse_uint64(p, n, FIELDCRYPT_KEY_ID_MAX, PARSE_NO_LEADING_ZERO, &id) ||
+            strcmp(p + n, ".key") != 0)
+                return 0;
+        return (uint32_t)id; /* "data-0.key" gives 0 too: there is no key 0 */
 }
 
 static void key_path(const struct fieldcrypt *k, uint32_t id, char path[KEY_PATH_MAX])
@@ -678,7 +603,7 @@ enum cr_err fieldcrypt_seal(struct fieldcrypt *k, const void *plaintext, size_t 
                 return err;
         headerlen = snprintf(header, sizeof(header), TOKEN_VERSION ".%u.", (unsigned)dk.id);
         bodylen = FIELDCRYPT_IV_LEN + len + SM3_LEN;
-        textlen = (size_t)headerlen + b64_encoded_len(bodylen);
+        textlen = (size_t)headerlen + BASE64URL_LEN(bodylen);
         body = malloc(bodylen);
         text = malloc(textlen);
         if (!body || !text) {
@@ -691,7 +616,7 @@ enum cr_err fieldcrypt_seal(struct fieldcrypt *k, const void *plaintext, size_t 
                 goto out;
         }
         memcpy(text, header, (size_t)headerlen);
-        b64_encode(body, bodylen, text + headerlen);
+        base64url_encode(body, bodylen, text + headerlen);
         err = buf_append(out, text, textlen);
         if (err)
                 cr_fail(e, err, err == CR_ETOOLARGE ? "too_large" : "internal", NULL,
@@ -717,16 +642,16 @@ static enum cr_err decrypt_failed(struct cr_error *e)
 static int token_parse(const char *token, size_t len, uint32_t *id, size_t *b64)
 {
         size_t i = sizeof(TOKEN_VERSION); /* the length of "v1." */
-        uint64_t v = 0;
+        size_t n;
+        uint64_t v;
 
-        if (len <= i || memcmp(token, TOKEN_VERSION ".", i) != 0 || token[i] < '1' ||
-            token[i] > '9')
+        if (len <= i || memcmp(token, TOKEN_VERSION ".", i) != 0)
                 return 0;
-        for (; i < len && token[i] >= '0' && token[i] <= '9'; i++) {
-                v = v * 10 + (uint64_t)(token[i] - '0');
-                if (v > FIELDCRYPT_KEY_ID_MAX)
-                        return 0;
-        }
+        n = parse_digit_span(token + i, len - i);
+        /* There is no key 0, and an id of 0 would mean "the newest key" to key_copy. */
+        if (parse_uint64(token + i, n, FIELDCRYPT_KEY_ID_MAX, PARSE_NO_LEADING_ZERO, &v) || v == 0)
+                return 0;
+        i += n;
         if (i == len || token[i] != '.')
                 return 0;
         *id = (uint32_t)v;
@@ -747,7 +672,7 @@ enum cr_err fieldcrypt_open_token(struct fieldcrypt *k, const char *token, size_
 {
         struct data_key dk;
         unsigned char *body = NULL, *pt = NULL, tag[SM3_LEN];
-        size_t b64, bodylen = 0, ctlen;
+        size_t b64, bodymax, bodylen = 0, ctlen;
         uint32_t id;
         enum cr_err err;
 
@@ -763,12 +688,13 @@ enum cr_err fieldcrypt_open_token(struct fieldcrypt *k, const char *token, size_
         }
         if (err)
                 return err;
-        body = malloc((len - b64) / 4 * 3 + 3);
+        bodymax = (len - b64) / 4 * 3 + 3;
+        body = malloc(bodymax);
         if (!body) {
                 err = cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
                 goto out;
         }
-        if (!b64_decode(token + b64, len - b64, body, &bodylen) ||
+        if (base64url_decode(token + b64, len - b64, body, bodymax, &bodylen) ||
             bodylen < FIELDCRYPT_IV_LEN + SM3_LEN) {
                 err = decrypt_failed(e);
                 goto out;

@@ -5,6 +5,7 @@
  * obliged to file and has not, overdue-filing events, statistics, and the
  * audited reveal of a buyer's protected data to the competent bureau.
  */
+#include "kernel/calendar_service.h"
 #include "filing/filing.h"
 
 #include <pthread.h>
@@ -19,6 +20,10 @@
 #include "licensing/licensing.h"
 #include "kernel/scope.h"
 #include "transparency/transparency.h"
+#include "kernel/store.h"
+#include "registry/store.h"
+#include "licensing/store.h"
+#include "filing/store.h"
 
 #define OVERDUE_KIND "filing_overdue"
 

@@ -36,6 +36,7 @@ enum cr_err filing_is_late(const struct legal_calendar *cal, int year, day_t rec
 #include "filing/filing_csv.h"
 #include "kernel/role.h"
 #include "platform/store/store.h"
+#include "kernel/store.h"
 
 struct fieldcrypt;
 struct filing_upload;

@@ -7,12 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/http/http.h"
 #include "core/buf.h"
 #include "core/parse.h"
 #include "core/xlsx.h"
 #include "filing/filing.h"
-#include "platform/http/handlers.h"
+#include "filing/filing_int.h"
 #include "platform/http/route.h"
+#include "kernel/store.h"
 
 /* A year from text: 1971-9998. */
 static enum cr_err parse_year(struct http_request *rq, const char *text, int required, int *year)

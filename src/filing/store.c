@@ -5,6 +5,8 @@
  * an overdue filing.
  */
 #include "platform/store/store_int.h"
+#include "kernel/store.h"
+#include "filing/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

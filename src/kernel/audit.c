@@ -2,6 +2,7 @@
 #include "kernel/audit.h"
 
 #include "kernel/pager.h"
+#include "kernel/store.h"
 
 struct audit_page {
         struct pager pager;

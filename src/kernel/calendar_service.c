@@ -3,15 +3,18 @@
  * loaded by an administrator (audited, and every open deadline recomputed
  * in the same transaction), and the public views and deadline calculator.
  */
-#include "licensing/licensing.h"
+#include "kernel/calendar_service.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/parse.h"
+#include "crypto/crypto.h"
 #include "kernel/calendar_data.h"
 #include "kernel/scope.h"
+#include "kernel/store.h"
+#include "platform/capability.h"
 
 /* Parses every stored year into cal; a stored file that no longer parses is a bug worth failing on.
  */
@@ -163,8 +166,9 @@ enum cr_err calendar_put_year(struct store *s, const struct caller *c, int year,
         /* Deadlines that needed this year, or were counted on its old table, change now. */
         if (!err)
                 err = calendar_load(s, cal, e);
-        if (!err)
-                err = application_recompute_deadlines(s, cal, e);
+        for (size_t i = 0; !err && i < capabilities_len; i++)
+                if (capabilities[i]->calendar_changed)
+                        err = capabilities[i]->calendar_changed(s, cal, e);
         if (!err) {
                 json_t *after = json_pack("{s:i, s:s, s:s, s:i}", "year", year, "source", y->source,
                                           "sm3", sm3, "days", (int)y->count);
@@ -257,4 +261,13 @@ enum cr_err calendar_deadline_json(struct store *s, const char *start, const cha
         date_format(due, text);
         *out = json_pack("{s:s, s:I, s:s}", "start", start, "days", (json_int_t)n, "due", text);
         return CR_OK;
+}
+
+enum cr_err kernel_seed(struct store *s, struct cr_error *e)
+{
+        enum cr_err err = store_bureaus_seed(s, e);
+
+        if (!err)
+                err = calendar_seed_shipped(s, e);
+        return err;
 }

@@ -8,6 +8,8 @@
 #include "registry/enterprise_service.h"
 #include "kernel/pager.h"
 #include "registry/user.h"
+#include "kernel/store.h"
+#include "kernel/audit.h"
 
 int lic_in_scope(const struct caller *c, const char *bureau_code, const char *enterprise_uscc)
 {

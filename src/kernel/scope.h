@@ -8,6 +8,7 @@
 #include "core/err.h"
 #include "kernel/role.h"
 #include "platform/store/store.h"
+#include "kernel/store.h"
 
 /* A string member of a record, or "" when absent. */
 static inline const char *jstr(const json_t *o, const char *key)

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 
 #include "core/timeutil.h"
+#include "kernel/store.h"
+#include "kernel/audit.h"
 
 enum cr_err store_audit_append(struct store *s, const struct audit_record *r, struct cr_error *e)
 {

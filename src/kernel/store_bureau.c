@@ -2,6 +2,7 @@
 #include "platform/store/store_int.h"
 
 #include "kernel/bureau.h"
+#include "kernel/store.h"
 
 enum cr_err store_bureaus_seed(struct store *s, struct cr_error *e)
 {

@@ -6,6 +6,7 @@
  * Each state that has a statutory deadline has it computed on the legal
  * calendar and stored, so that overdue items are a simple query.
  */
+#include "kernel/calendar_service.h"
 #include "licensing/licensing.h"
 
 #include <stdio.h>
@@ -16,6 +17,9 @@
 #include "registry/enterprise_service.h"
 #include "kernel/scope.h"
 #include "kernel/rules.h"
+#include "kernel/store.h"
+#include "registry/store.h"
+#include "licensing/store.h"
 
 #define FORM_TEXT_MAX 2000
 #define MAX_STOPS     32

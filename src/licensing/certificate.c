@@ -18,8 +18,19 @@
 #include "kernel/rules.h"
 #include "transparency/transparency.h"
 #include "kernel/uscc.h"
+#include "licensing/licensing_int.h"
+#include "kernel/store.h"
+#include "registry/store.h"
+#include "licensing/store.h"
 
-const char *certificate_lookup_base = "http://127.0.0.1:8080";
+/* Set once at start by licensing_configure, before any thread reads it. */
+static char public_lookup_base[512] = "http://127.0.0.1:8080";
+const char *certificate_lookup_base = public_lookup_base;
+
+void licensing_configure(const struct config *cfg)
+{
+        config_public_url(cfg, public_lookup_base, sizeof(public_lookup_base));
+}
 
 #define LEGACY_NUMBER_MAX     60
 #define LEGACY_MAX_ERRORS     1000
@@ -652,4 +663,30 @@ out:
         json_decref(rows);
         json_decref(seen);
         return err;
+}
+
+enum cr_err certificate_signed_blob(struct store *s, const char *number, enum cert_blob which,
+                                    char **data, size_t *len, struct cr_error *e)
+{
+        return store_certificate_blob(s, number, which == CERT_SIGNATURE, data, len, e);
+}
+
+enum cr_err certificate_must_exist(struct store *s, const char *number, struct cr_error *e)
+{
+        int exists = 0;
+        enum cr_err err = store_certificate_exists(s, number, &exists, e);
+
+        if (!err && !exists)
+                err = cr_fail(e, CR_ENOTFOUND, "not_found", NULL, "no certificate %s", number);
+        return err;
+}
+
+enum cr_err signing_key_list(struct store *s, json_t *items, struct cr_error *e)
+{
+        return store_signing_key_list(s, items, e);
+}
+
+enum cr_err signing_key_get(struct store *s, const char *key_id, json_t **out, struct cr_error *e)
+{
+        return store_signing_key_get(s, key_id, out, e);
 }

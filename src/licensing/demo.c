@@ -9,11 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/calendar_service.h"
 #include "core/buf.h"
 #include "registry/demo.h"
 #include "registry/enterprise_service.h"
 #include "licensing/licensing.h"
 #include "kernel/scope.h"
+#include "registry/store.h"
+#include "licensing/store.h"
 
 struct demo_product {
         long enterprise; /* demo enterprise index */

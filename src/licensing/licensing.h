@@ -19,24 +19,11 @@
 #include "kernel/calendar.h"
 #include "kernel/role.h"
 #include "platform/store/store.h"
+#include "kernel/store.h"
 
 #define DOCUMENT_MAX      (10 * 1024 * 1024)
 #define DOCUMENT_NAME_MAX 200
 #define REASON_MAX        1000
-
-/* The legal calendar (calendar_service.c). */
-/* Builds the calendar from every stored year. */
-enum cr_err calendar_load(struct store *s, struct legal_calendar *cal, struct cr_error *e);
-/* Stores each shipped year (src/domain/calendar_data.h) that the database lacks. */
-enum cr_err calendar_seed_shipped(struct store *s, struct cr_error *e);
-/* Loads or replaces a year from its file (administrators), then recomputes open deadlines. */
-enum cr_err calendar_put_year(struct store *s, const struct caller *c, int year, const char *data,
-                              size_t len, json_t **out, struct cr_error *e);
-enum cr_err calendar_list_json(struct store *s, json_t **out, struct cr_error *e);
-enum cr_err calendar_year_json(struct store *s, int year, json_t **out, struct cr_error *e);
-/* {"start","days","due"}: the end of `days` working days after start. */
-enum cr_err calendar_deadline_json(struct store *s, const char *start, const char *days,
-                                   json_t **out, struct cr_error *e);
 
 /* Products (product_service.c). */
 enum cr_err product_create(struct store *s, const struct caller *c, const json_t *body,
@@ -128,6 +115,17 @@ enum cr_err certificate_import_legacy(struct store *s, const struct caller *c, c
 enum cr_err certificate_issue(struct store *s, const struct caller *c, struct sm2_keyring *keys,
                               const json_t *app, const char *today, const char *now, json_t **out,
                               struct cr_error *e);
+
+/* A certificate's signed document (which == CERT_DOCUMENT) or its SM2 signature, malloc'd. */
+enum cert_blob { CERT_DOCUMENT = 0, CERT_SIGNATURE = 1 };
+enum cr_err certificate_signed_blob(struct store *s, const char *number, enum cert_blob which,
+                                    char **data, size_t *len, struct cr_error *e);
+/* CR_ENOTFOUND naming the number when there is no such certificate. */
+enum cr_err certificate_must_exist(struct store *s, const char *number, struct cr_error *e);
+/* The public keys that signed certificates, old and current, appended to items. */
+enum cr_err signing_key_list(struct store *s, json_t *items, struct cr_error *e);
+/* One public key {key_id, bureau_code, public_key_pem, created_at}. */
+enum cr_err signing_key_get(struct store *s, const char *key_id, json_t **out, struct cr_error *e);
 
 /* The base of public lookup URLs printed in certificates and QR codes. */
 extern const char *certificate_lookup_base;

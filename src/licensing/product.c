@@ -7,6 +7,9 @@
 
 #include "kernel/scope.h"
 #include "kernel/rules.h"
+#include "kernel/store.h"
+#include "registry/store.h"
+#include "licensing/store.h"
 
 #define PRODUCT_NAME_MAX        200
 #define PRODUCT_MODEL_MAX       100

@@ -7,86 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/http/http.h"
 #include "core/parse.h"
 #include "registry/enterprise_service.h"
 #include "licensing/licensing.h"
 #include "kernel/rules.h"
-#include "platform/http/handlers.h"
+#include "licensing/licensing_int.h"
 #include "platform/http/qr_svg.h"
-
-enum cr_err h_reference(struct http_request *rq, struct http_response *rs)
-{
-        rs->json = reference_to_json();
-        return CR_OK;
-}
-
-enum cr_err h_rules(struct http_request *rq, struct http_response *rs)
-{
-        const char *at = http_query(rq, "at");
-        const char *all = http_query(rq, "all");
-        char today[11], date[DATE_LEN];
-        json_t *items = json_array();
-        day_t d;
-
-        if (at) {
-                if (date_parse(at, strlen(at), &d) != 0) {
-                        json_decref(items);
-                        return cr_fail(&rq->err, CR_EINVAL, "invalid_date", "at",
-                                       "at must be a date written YYYY-MM-DD");
-                }
-                date_format(d, date);
-        } else {
-                legal_today(today);
-                memcpy(date, today, DATE_LEN);
-        }
-        for (size_t i = 0; i < rules_table_len; i++) {
-                const struct rule *r = &rules_table[i];
-                if ((all && strcmp(all, "1") == 0) || rule_in_force(r->id, date) == r)
-                        json_array_append_new(items, rule_to_json(r));
-        }
-        rs->json = json_pack("{s:s, s:o}", "at", date, "items", items);
-        return CR_OK;
-}
-
-enum cr_err h_calendar_list(struct http_request *rq, struct http_response *rs)
-{
-        return calendar_list_json(rq->store, &rs->json, &rq->err);
-}
-
-static enum cr_err path_year(struct http_request *rq, int *year)
-{
-        int64_t y;
-
-        if (parse_int64(rq->params[0], strlen(rq->params[0]), 1900, 2999, &y) != 0)
-                return cr_fail(&rq->err, CR_ENOTFOUND, "not_found", NULL,
-                               "no legal calendar year %s", rq->params[0]);
-        *year = (int)y;
-        return CR_OK;
-}
-
-enum cr_err h_calendar_year(struct http_request *rq, struct http_response *rs)
-{
-        int year = 0;
-        enum cr_err err = path_year(rq, &year);
-
-        return err ? err : calendar_year_json(rq->store, year, &rs->json, &rq->err);
-}
-
-enum cr_err h_calendar_put(struct http_request *rq, struct http_response *rs)
-{
-        int year = 0;
-        enum cr_err err = path_year(rq, &year);
-
-        return err ? err
-                   : calendar_put_year(rq->store, &rq->caller, year, rq->raw, rq->raw_len,
-                                       &rs->json, &rq->err);
-}
-
-enum cr_err h_calendar_deadline(struct http_request *rq, struct http_response *rs)
-{
-        return calendar_deadline_json(rq->store, http_query(rq, "start"), http_query(rq, "days"),
-                                      &rs->json, &rq->err);
-}
+#include "kernel/store.h"
 
 enum cr_err h_product_list(struct http_request *rq, struct http_response *rs)
 {
@@ -204,7 +132,8 @@ enum cr_err h_certificate_get(struct http_request *rq, struct http_response *rs)
 enum cr_err h_certificate_document(struct http_request *rq, struct http_response *rs)
 {
         enum cr_err err =
-            store_certificate_blob(rq->store, rq->params[0], 0, &rs->body, &rs->body_len, &rq->err);
+            certificate_signed_blob(rq->store, rq->params[0], CERT_DOCUMENT, &rs->body,
+                                    &rs->body_len, &rq->err);
 
         if (!err)
                 rs->content_type = "application/json; charset=utf-8";
@@ -214,7 +143,8 @@ enum cr_err h_certificate_document(struct http_request *rq, struct http_response
 enum cr_err h_certificate_signature(struct http_request *rq, struct http_response *rs)
 {
         enum cr_err err =
-            store_certificate_blob(rq->store, rq->params[0], 1, &rs->body, &rs->body_len, &rq->err);
+            certificate_signed_blob(rq->store, rq->params[0], CERT_SIGNATURE, &rs->body,
+                                    &rs->body_len, &rq->err);
 
         if (!err)
                 rs->content_type = "application/octet-stream";
@@ -223,11 +153,9 @@ enum cr_err h_certificate_signature(struct http_request *rq, struct http_respons
 
 enum cr_err h_certificate_qr(struct http_request *rq, struct http_response *rs)
 {
-        json_t *cert = NULL;
         char url[1024];
-        enum cr_err err = store_certificate_get(rq->store, rq->params[0], &cert, &rq->err);
+        enum cr_err err = certificate_must_exist(rq->store, rq->params[0], &rq->err);
 
-        json_decref(cert);
         if (err)
                 return err;
         snprintf(url, sizeof(url), "%s/certificate.html?number=%s", certificate_lookup_base,
@@ -242,7 +170,7 @@ enum cr_err h_certificate_qr(struct http_request *rq, struct http_response *rs)
 enum cr_err h_signing_keys(struct http_request *rq, struct http_response *rs)
 {
         json_t *items = json_array();
-        enum cr_err err = store_signing_key_list(rq->store, items, &rq->err);
+        enum cr_err err = signing_key_list(rq->store, items, &rq->err);
 
         if (err) {
                 json_decref(items);
@@ -266,7 +194,7 @@ enum cr_err h_signing_key(struct http_request *rq, struct http_response *rs)
                                rq->params[0]);
         memcpy(key_id, rq->params[0], pem ? n - 4 : n);
         key_id[pem ? n - 4 : n] = '\0';
-        err = store_signing_key_get(rq->store, key_id, &key, &rq->err);
+        err = signing_key_get(rq->store, key_id, &key, &rq->err);
         if (err)
                 return err;
         if (!pem) {

@@ -11,6 +11,8 @@
 
 #include "core/buf.h"
 #include "core/utf8.h"
+#include "kernel/store.h"
+#include "licensing/store.h"
 
 /* A string member of o, or "" (for NOT NULL DEFAULT '' columns). */
 static const char *jtext0(const json_t *o, const char *key)

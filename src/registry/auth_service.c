@@ -7,6 +7,10 @@
 
 #include "core/buf.h"
 #include "core/utf8.h"
+#include "registry/registry_int.h"
+#include "kernel/store.h"
+#include "registry/store.h"
+#include "kernel/audit.h"
 
 static enum cr_err audit_simple(struct store *s, const struct caller *c, const char *action,
                                 const char *type, const char *id, json_t *before, json_t *after,
@@ -207,4 +211,14 @@ enum cr_err token_delete(struct store *s, const struct caller *c, int64_t id, st
         if (err)
                 store_rollback(s);
         return err;
+}
+
+enum cr_err registry_authenticate(struct store *s, const struct clock *clk, const char *bearer,
+                                  const char *cookie, struct user *out, char csrf[48],
+                                  struct cr_error *e)
+{
+        (void)clk;
+        if (bearer)
+                return auth_bearer(s, bearer, out, e);
+        return auth_session(s, cookie, out, csrf, e);
 }

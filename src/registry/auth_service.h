@@ -9,6 +9,7 @@
 #include "registry/throttle.h"
 #include "registry/user.h"
 #include "platform/store/store.h"
+#include "registry/store.h"
 
 #define API_TOKEN_PREFIX "crt_"
 

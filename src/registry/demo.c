@@ -7,6 +7,7 @@
 #include "registry/enterprise_service.h"
 #include "kernel/uscc.h"
 #include "registry/user_service.h"
+#include "registry/store.h"
 
 struct place {
         const char *division;

@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "crypto/crypto.h"
+#include "kernel/uscc.h"
 #include "registry/user.h"
 #include "platform/store/store.h"
 

@@ -9,6 +9,9 @@
 #include "core/buf.h"
 #include "core/csv.h"
 #include "kernel/bureau.h"
+#include "kernel/store.h"
+#include "registry/store.h"
+#include "kernel/audit.h"
 
 void legal_today(char out[11])
 {
@@ -600,4 +603,15 @@ enum cr_err enterprise_import_csv(struct store *s, const struct caller *c, const
         }
         *imported = nrows;
         return CR_OK;
+}
+
+enum cr_err enterprise_get_public(struct store *s, const char *uscc, struct enterprise *out,
+                                  struct cr_error *e)
+{
+        return store_enterprise_get(s, uscc, out, e);
+}
+
+enum cr_err enterprise_count(struct store *s, int64_t *out, struct cr_error *e)
+{
+        return store_enterprise_count(s, out, e);
 }

@@ -10,6 +10,7 @@
 #include "registry/enterprise.h"
 #include "kernel/pager.h"
 #include "platform/store/store.h"
+#include "registry/store.h"
 
 #define LIST_LIMIT_DEFAULT  50
 #define LIST_LIMIT_MAX      200
@@ -37,6 +38,12 @@ enum cr_err enterprise_update(struct store *s, const struct caller *c, const cha
 enum cr_err enterprise_override_bureau(struct store *s, const struct caller *c, const char *uscc,
                                        const char *bureau_code, const char *reason,
                                        struct enterprise *out, struct cr_error *e);
+
+/* One enterprise's record for the public lookup (enterprise_to_json(ent, 0) shows its public part). */
+enum cr_err enterprise_get_public(struct store *s, const char *uscc, struct enterprise *out,
+                                  struct cr_error *e);
+/* How many enterprises are registered. */
+enum cr_err enterprise_count(struct store *s, int64_t *out, struct cr_error *e);
 
 /* One enterprise as the caller may see it: CR_ENOTFOUND outside their scope. */
 enum cr_err enterprise_get_scoped(struct store *s, const struct caller *c, const char *uscc,

@@ -2,8 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/http/http.h"
 #include "registry/enterprise_service.h"
-#include "platform/http/handlers.h"
+#include "registry/registry_int.h"
 
 /* Copies the fields present in a validated JSON body into ent; *fields says which were set. */
 static enum cr_err enterprise_from_json(json_t *body, struct enterprise *ent, unsigned *fields,
@@ -109,7 +110,7 @@ enum cr_err h_public_enterprise_get(struct http_request *rq, struct http_respons
 
         if (!ent)
                 return CR_ENOMEM;
-        err = store_enterprise_get(rq->store, rq->params[0], ent, &rq->err);
+        err = enterprise_get_public(rq->store, rq->params[0], ent, &rq->err);
         if (!err)
                 rs->json = enterprise_to_json(ent, 0);
         free(ent);

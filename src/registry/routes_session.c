@@ -2,10 +2,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "platform/http/http.h"
 #include "core/buf.h"
 #include "core/parse.h"
 #include "registry/auth_service.h"
-#include "platform/http/handlers.h"
+#include "registry/registry_int.h"
+#include "registry/user_service.h"
 
 static json_t *session_json(const struct user *u, const char *csrf)
 {
@@ -39,7 +41,7 @@ enum cr_err h_session_get(struct http_request *rq, struct http_response *rs)
          * The server has already checked the cookie or token; this only reads
          * the user's record.  A bearer token has no session and no CSRF token.
          */
-        err = store_user_get(rq->store, rq->caller.username, &u, &rq->err);
+        err = user_get_self(rq->store, &rq->caller, &u, &rq->err);
         if (err)
                 return err;
         rs->json = json_pack("{s:o, s:o}", "user", user_to_json(&u), "csrf_token",

@@ -1,10 +1,11 @@
 /* Handlers for users and the audit trail. */
 #include <string.h>
 
+#include "platform/http/http.h"
 #include "core/buf.h"
 #include "kernel/audit.h"
 #include "registry/user_service.h"
-#include "platform/http/handlers.h"
+#include "registry/registry_int.h"
 
 static enum cr_err collect_user(void *arg, const struct user *u)
 {
@@ -76,31 +77,3 @@ enum cr_err h_user_password(struct http_request *rq, struct http_response *rs)
                                  optional_string(rq->body, "password"), &rq->err);
 }
 
-static enum cr_err collect_audit(void *arg, int64_t id, json_t *entry)
-{
-        json_array_append_new(arg, entry);
-        return CR_OK;
-}
-
-enum cr_err h_audit_list(struct http_request *rq, struct http_response *rs)
-{
-        struct audit_query q;
-        json_t *items = json_array();
-        int64_t next = 0;
-        enum cr_err err;
-
-        memset(&q, 0, sizeof(q));
-        q.entity_type = http_query(rq, "entity_type");
-        q.entity_id = http_query(rq, "entity_id");
-        err = http_query_limit(rq, &q.limit);
-        if (!err)
-                err = http_query_cursor(rq, &q.before_id);
-        if (!err)
-                err = audit_list(rq->store, &rq->caller, &q, collect_audit, items, &next, &rq->err);
-        if (err) {
-                json_decref(items);
-                return err;
-        }
-        http_page(rs, items, next);
-        return CR_OK;
-}

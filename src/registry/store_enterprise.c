@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "core/utf8.h"
+#include "registry/store.h"
 
 #define ENT_COLUMNS                                                                                \
         "id, uscc, name_zh, name_en, roles, address, legal_representative, contact_name, "         \

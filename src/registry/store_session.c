@@ -1,9 +1,10 @@
 /* Console sessions and API tokens, both stored only as SM3 digests of their secrets. */
-#include "platform/store/store_int.h"
+#include "registry/store_int.h"
 
 #include <string.h>
 
 #include "core/buf.h"
+#include "registry/store.h"
 
 enum cr_err store_session_insert(struct store *s, const struct session *sess, struct cr_error *e)
 {

@@ -1,9 +1,10 @@
 /* User rows: insert, read by name, update, and list. */
-#include "platform/store/store_int.h"
+#include "registry/store_int.h"
 
 #include <string.h>
 
 #include "core/buf.h"
+#include "registry/store.h"
 
 void repo_read_user(struct db_stmt *st, int first, struct user *u)
 {

@@ -1,5 +1,4 @@
-/* Users, their sessions and API tokens, and the audit record: the domain's records about people and
- * acts. */
+/* Users, their sessions and API tokens: the registry's records about people. */
 #ifndef CR_USER_H
 #define CR_USER_H
 
@@ -55,19 +54,5 @@ struct session {
         char ip[64];
 };
 
-/*
- * One entry of the append-only audit trail: who did what to which record,
- * from where, with the record before and after (NULL when absent).  The
- * JSON values are borrowed, not owned.
- */
-struct audit_record {
-        const struct caller *who;
-        const char *action;      /* "enterprise.create", "user.disable", ... */
-        const char *entity_type; /* "enterprise", "user", "session", "token" */
-        const char *entity_id;
-        const char *bureau_code; /* the bureau whose jurisdiction the record is in, or NULL */
-        json_t *before;
-        json_t *after;
-};
 
 #endif

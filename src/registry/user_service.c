@@ -8,6 +8,9 @@
 #include "core/utf8.h"
 #include "kernel/bureau.h"
 #include "registry/enterprise_service.h"
+#include "kernel/store.h"
+#include "registry/store.h"
+#include "kernel/audit.h"
 
 json_t *user_to_json(const struct user *u)
 {
@@ -251,4 +254,12 @@ enum cr_err user_list(struct store *s, const struct caller *c, struct user_query
         err = store_user_list(s, q, user_page_visit, &page, e);
         *next_after = pager_finish(&page.pager, &q->limit);
         return err;
+}
+
+enum cr_err user_get_self(struct store *s, const struct caller *c, struct user *out,
+                          struct cr_error *e)
+{
+        if (!c->user_id)
+                return cr_fail(e, CR_EUNAUTH, "unauthenticated", NULL, "sign in first");
+        return store_user_get(s, c->username, out, e);
 }

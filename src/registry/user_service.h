@@ -5,6 +5,7 @@
 
 #include "registry/user.h"
 #include "platform/store/store.h"
+#include "registry/store.h"
 
 /* Checks a password's length (PASSWORD_MIN-PASSWORD_MAX characters). */
 enum cr_err user_check_password(const char *password, struct cr_error *e);
@@ -13,6 +14,9 @@ enum cr_err user_check_password(const char *password, struct cr_error *e);
  * Creates a user from u's username, display name, role and binding; hashes
  * the password into u.  National administrators and the CLI only.
  */
+/* The signed-in caller's own user record. */
+enum cr_err user_get_self(struct store *s, const struct caller *c, struct user *out,
+                          struct cr_error *e);
 enum cr_err user_create(struct store *s, const struct caller *c, struct user *u,
                         const char *password, struct cr_error *e);
 

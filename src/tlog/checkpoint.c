@@ -4,12 +4,11 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "core/base64.h"
 #include "core/parse.h"
-#include "tlog/base64.h"
 
-#define ROOT_B64_LEN  TLOG_BASE64_LEN(TLOG_HASH_LEN) /* 44 */
-#define SIZE_DIGITS   19                             /* INT64_MAX has 19 digits */
-#define COSIG_MSG_MAX (TLOG_NOTE_MAX + 64)           /* header and time lines, then the body */
+#define ROOT_B64_LEN  BASE64_LEN(TLOG_HASH_LEN) /* 44 */
+#define COSIG_MSG_MAX (TLOG_NOTE_MAX + 64)      /* header and time lines, then the body */
 
 static enum cr_err bad(struct cr_error *e, const char *why)
 {
@@ -54,22 +53,6 @@ static int next_line(const char *text, size_t len, size_t *at, const char **s, s
         return 0;
 }
 
-/* A tree size as the spec writes it: digits, no sign, no leading zero, at most TLOG_SIZE_MAX. */
-static int parse_size(const char *s, size_t n, uint64_t *out)
-{
-        int64_t v;
-
-        if (n == 0 || n > SIZE_DIGITS || (s[0] == '0' && n != 1))
-                return -1;
-        for (size_t i = 0; i < n; i++)
-                if (s[i] < '0' || s[i] > '9')
-                        return -1;
-        if (parse_int64(s, n, 0, (int64_t)TLOG_SIZE_MAX, &v))
-                return -1;
-        *out = (uint64_t)v;
-        return 0;
-}
-
 /* Extension lines: none, or non-empty lines each ending in "\n" (tlog-checkpoint, item 4). */
 static const char *extensions_problem(const char *s, size_t n)
 {
@@ -104,11 +87,12 @@ enum cr_err tlog_checkpoint_parse(const char *text, size_t len, struct tlog_chec
                 return bad(e, "the origin line is empty or longer than 255 bytes");
         out->origin = s;
         out->origin_len = n;
-        if (next_line(text, len, &at, &s, &n) || parse_size(s, n, &out->size))
+        /* The tree size as the spec writes it: digits, no sign, no leading zero. */
+        if (next_line(text, len, &at, &s, &n) ||
+            parse_uint64(s, n, TLOG_SIZE_MAX, PARSE_NO_LEADING_ZERO, &out->size))
                 return bad(e, "the tree size is not a decimal without leading zeros below 2^63");
         if (next_line(text, len, &at, &s, &n) || n != ROOT_B64_LEN ||
-            tlog_base64_decode(s, n, out->root, sizeof(out->root), &rootlen) ||
-            rootlen != TLOG_HASH_LEN)
+            base64_decode(s, n, out->root, sizeof(out->root), &rootlen) || rootlen != TLOG_HASH_LEN)
                 return bad(e, "the root hash line is not canonical base64 of 32 bytes");
         out->extensions = text + at;
         out->extensions_len = len - at;
@@ -132,7 +116,7 @@ enum cr_err tlog_checkpoint_format(const struct tlog_checkpoint *c, struct buf *
                 return bad(e, "the origin is empty, too long, or not one line of text");
         if (c->size > TLOG_SIZE_MAX)
                 return bad(e, "the tree size is 2^63 or more");
-        tlog_base64_encode(c->root, TLOG_HASH_LEN, root);
+        base64_encode(c->root, TLOG_HASH_LEN, root);
         err = buf_append(out, c->origin, c->origin_len);
         if (!err)
                 err = buf_printf(out, "\n%" PRIu64 "\n", c->size);

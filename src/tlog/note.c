@@ -4,13 +4,13 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "core/base64.h"
 #include "core/utf8.h"
-#include "tlog/base64.h"
 
 #define EM_DASH_SP     "\xe2\x80\x94 " /* U+2014 and a space open every signature line */
 #define EM_DASH_SP_LEN 4
 #define RAW_SIG_MAX    (4 + TLOG_NOTE_SIG_MAX) /* key ID and signature, decoded */
-#define B64_SIG_MAX    TLOG_BASE64_LEN(RAW_SIG_MAX)
+#define B64_SIG_MAX    BASE64_LEN(RAW_SIG_MAX)
 
 static enum cr_err bad(struct cr_error *e, const char *why)
 {
@@ -98,7 +98,7 @@ static const char *sig_fields_problem(const char *name, size_t name_len, const c
 
         if (!tlog_note_name_valid(name, name_len))
                 return "a key name is empty, too long, or has a space, \"+\" or control character";
-        if (b64_len > B64_SIG_MAX || tlog_base64_decode(b64, b64_len, raw, sizeof(raw), &n))
+        if (b64_len > B64_SIG_MAX || base64_decode(b64, b64_len, raw, sizeof(raw), &n))
                 return "a signature is not canonical base64 of at most 5124 bytes";
         if (n < 5)
                 return "a signature is shorter than a key ID and one byte";
@@ -209,9 +209,8 @@ enum cr_err tlog_note_sig_decode(const struct tlog_note_sig *s, uint8_t *out, si
         uint8_t raw[RAW_SIG_MAX];
         size_t n = 0;
 
-        if (s->b64_len > B64_SIG_MAX ||
-            tlog_base64_decode(s->b64, s->b64_len, raw, sizeof(raw), &n) || n < 5 ||
-            be32(raw) != s->key_id)
+        if (s->b64_len > B64_SIG_MAX || base64_decode(s->b64, s->b64_len, raw, sizeof(raw), &n) ||
+            n < 5 || be32(raw) != s->key_id)
                 return bad(e, "a signature is not base64 of its key ID and signature");
         if (n - 4 > max)
                 return cr_fail(e, CR_EINVAL, "tlog_bad_note", "note",
@@ -237,14 +236,14 @@ enum cr_err tlog_note_sig_format(const char *name, size_t name_len, uint32_t key
                 return bad(e, "a signature is empty or longer than 5120 bytes");
         put_be32(raw, key_id);
         memcpy(raw + 4, sig, siglen);
-        tlog_base64_encode(raw, siglen + 4, b64);
+        base64_encode(raw, siglen + 4, b64);
         err = buf_puts(out, EM_DASH_SP);
         if (!err)
                 err = buf_append(out, name, name_len);
         if (!err)
                 err = buf_puts(out, " ");
         if (!err)
-                err = buf_append(out, b64, TLOG_BASE64_LEN(siglen + 4));
+                err = buf_append(out, b64, BASE64_LEN(siglen + 4));
         if (!err)
                 err = buf_puts(out, "\n");
         if (err) {
@@ -575,11 +574,11 @@ enum cr_err tlog_vkey_format(const struct tlog_hasher *sha256, const char *name,
                 return bad_vkey(e, "the name is not a valid key name");
         if (key_len == 0 || key_len > TLOG_VKEY_KEY_MAX)
                 return bad_vkey(e, "the key is empty or too long");
-        tlog_base64_encode(key, key_len, b64);
+        base64_encode(key, key_len, b64);
         err = buf_printf(out, "%s+%08" PRIx32 "+", name,
                          tlog_note_key_id(sha256, name, strlen(name), key, key_len));
         if (!err)
-                err = buf_append(out, b64, TLOG_BASE64_LEN(key_len));
+                err = buf_append(out, b64, BASE64_LEN(key_len));
         if (err) {
                 truncate_to(out, start);
                 return cr_fail(e, err, "tlog_note_too_large", "vkey",
@@ -615,7 +614,7 @@ enum cr_err tlog_vkey_parse(const struct tlog_hasher *sha256, const char *s, siz
         }
         b64 = hex + 9;
         b64_len = len - name_len - 10;
-        if (tlog_base64_decode(b64, b64_len, key, sizeof(key), &key_len) || key_len == 0)
+        if (base64_decode(b64, b64_len, key, sizeof(key), &key_len) || key_len == 0)
                 return bad_vkey(e, "the key is not canonical base64 of 1 to 4096 bytes");
         if (tlog_note_key_id(sha256, s, name_len, key, key_len) != id)
                 return bad_vkey(e, "the key ID does not match the name and key");

@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/base64.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "tlog/merkle.h"
@@ -39,7 +40,7 @@
 #define TLOG_NOTE_SIG_MAX   5120   /* signature bytes after the key ID ("nearly 5kB" for PQ) */
 #define TLOG_VKEY_KEY_MAX   4096   /* a vkey's type bytes and public key */
 #define TLOG_VKEY_MAX       (TLOG_NOTE_NAME_MAX + 10 + TLOG_BASE64_KEY_LEN)
-#define TLOG_BASE64_KEY_LEN ((TLOG_VKEY_KEY_MAX + 2) / 3 * 4)
+#define TLOG_BASE64_KEY_LEN BASE64_LEN(TLOG_VKEY_KEY_MAX)
 
 /* The signature type bytes that the signed-note and tlog-cosignature specs assign. */
 #define TLOG_SIGTYPE_ED25519       0x01

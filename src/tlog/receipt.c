@@ -4,10 +4,10 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "core/base64.h"
 #include "core/parse.h"
-#include "tlog/base64.h"
 
-#define HASH_B64_LEN TLOG_BASE64_LEN(TLOG_HASH_LEN) /* 44 */
+#define HASH_B64_LEN BASE64_LEN(TLOG_HASH_LEN) /* 44 */
 
 /* A line of the text without its "\n". */
 struct line {
@@ -70,7 +70,6 @@ enum cr_err tlog_receipt_parse(const char *text, size_t len, struct tlog_receipt
         static const char extra[] = "extra ", index[] = "index ";
         struct line l;
         size_t at = 0;
-        int64_t v;
         const char *problem;
 
         if (len > TLOG_RECEIPT_MAX)
@@ -85,8 +84,8 @@ enum cr_err tlog_receipt_parse(const char *text, size_t len, struct tlog_receipt
         if (next_line(text, len, &at, &l))
                 return bad(e, "the index line is missing");
         if (has_prefix(&l, extra)) {
-                if (tlog_base64_decode(l.s + strlen(extra), l.len - strlen(extra), out->extra,
-                                       sizeof(out->extra), &out->extra_len))
+                if (base64_decode(l.s + strlen(extra), l.len - strlen(extra), out->extra,
+                                  sizeof(out->extra), &out->extra_len))
                         return bad(e,
                                    "the extra data is not canonical base64 of at most 4096 bytes");
                 out->has_extra = true;
@@ -94,13 +93,10 @@ enum cr_err tlog_receipt_parse(const char *text, size_t len, struct tlog_receipt
                         return bad(e, "the index line is missing");
         }
         /* A decimal with no sign, no leading zero (except "0") and below TLOG_SIZE_MAX. */
-        if (!has_prefix(&l, index) || l.len == strlen(index) ||
-            (l.s[strlen(index)] == '0' && l.len != strlen(index) + 1) ||
-            l.s[strlen(index)] == '-' ||
-            parse_int64(l.s + strlen(index), l.len - strlen(index), 0, (int64_t)(TLOG_SIZE_MAX - 1),
-                        &v))
+        if (!has_prefix(&l, index) ||
+            parse_uint64(l.s + strlen(index), l.len - strlen(index), TLOG_SIZE_MAX - 1,
+                         PARSE_NO_LEADING_ZERO, &out->index))
                 return bad(e, "the index line must be \"index\" and a decimal");
-        out->index = (uint64_t)v;
         for (;;) {
                 if (next_line(text, len, &at, &l))
                         return bad(e, "the blank line before the checkpoint is missing");
@@ -111,8 +107,8 @@ enum cr_err tlog_receipt_parse(const char *text, size_t len, struct tlog_receipt
                 {
                         size_t n = 0;
                         if (l.len != HASH_B64_LEN ||
-                            tlog_base64_decode(l.s, l.len, out->proof.hash[out->proof.len],
-                                               TLOG_HASH_LEN, &n) ||
+                            base64_decode(l.s, l.len, out->proof.hash[out->proof.len],
+                                          TLOG_HASH_LEN, &n) ||
                             n != TLOG_HASH_LEN)
                                 return bad(e, "a proof line is not the base64 of a 32-byte hash");
                 }
@@ -128,7 +124,7 @@ enum cr_err tlog_receipt_parse(const char *text, size_t len, struct tlog_receipt
 
 enum cr_err tlog_receipt_format(const struct tlog_receipt *r, struct buf *out, struct cr_error *e)
 {
-        char b64[TLOG_BASE64_LEN(TLOG_RECEIPT_EXTRA_MAX)];
+        char b64[BASE64_LEN(TLOG_RECEIPT_EXTRA_MAX)];
         const char *problem = checkpoint_problem(r->checkpoint, r->checkpoint_len);
         enum cr_err err;
 
@@ -139,17 +135,17 @@ enum cr_err tlog_receipt_format(const struct tlog_receipt *r, struct buf *out, s
                 return bad(e, "the index, proof or extra data is out of range");
         err = buf_puts(out, TLOG_RECEIPT_HEADER "\n");
         if (!err && r->has_extra) {
-                tlog_base64_encode(r->extra, r->extra_len, b64);
+                base64_encode(r->extra, r->extra_len, b64);
                 err = buf_puts(out, "extra ");
                 if (!err)
-                        err = buf_append(out, b64, TLOG_BASE64_LEN(r->extra_len));
+                        err = buf_append(out, b64, BASE64_LEN(r->extra_len));
                 if (!err)
                         err = buf_puts(out, "\n");
         }
         if (!err)
                 err = buf_printf(out, "index %" PRIu64 "\n", r->index);
         for (size_t i = 0; !err && i < r->proof.len; i++) {
-                tlog_base64_encode(r->proof.hash[i], TLOG_HASH_LEN, b64);
+                base64_encode(r->proof.hash[i], TLOG_HASH_LEN, b64);
                 b64[HASH_B64_LEN] = '\n';
                 err = buf_append(out, b64, HASH_B64_LEN + 1);
         }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/parse.h"
 
 /* An index needs at most 6 groups of 3 digits: tiles start below 2^63 / 256 < 10^17. */
 #define GROUPS_MAX 6
@@ -70,37 +71,24 @@ enum cr_err tlog_tile_path(const struct tlog_tile *t, char out[TLOG_TILE_PATH_MA
 /* Reads a decimal in [0, max] with no leading zeros from s[*at..len); -1 if there is none. */
 static int read_decimal(const char *s, size_t len, size_t *at, unsigned max, unsigned *out)
 {
-        size_t i = *at;
-        unsigned v = 0;
+        size_t n = parse_digit_span(s + *at, len - *at);
+        uint64_t v;
 
-        if (i >= len || s[i] < '0' || s[i] > '9')
+        if (parse_uint64(s + *at, n, max, PARSE_NO_LEADING_ZERO, &v))
                 return -1;
-        if (s[i] == '0') {
-                *at = i + 1;
-                *out = 0;
-                return 0;
-        }
-        while (i < len && s[i] >= '0' && s[i] <= '9') {
-                v = v * 10 + (unsigned)(s[i] - '0');
-                if (v > max)
-                        return -1;
-                i++;
-        }
-        *at = i;
-        *out = v;
+        *at += n;
+        *out = (unsigned)v;
         return 0;
 }
 
-/* Reads exactly three digits. */
+/* Reads exactly three digits, leading zeros included. */
 static int read_group(const char *s, size_t len, size_t at, unsigned *out)
 {
-        if (len - at < 3)
+        uint64_t v;
+
+        if (len - at < 3 || parse_uint64(s + at, 3, 999, 0, &v))
                 return -1;
-        for (size_t i = at; i < at + 3; i++)
-                if (s[i] < '0' || s[i] > '9')
-                        return -1;
-        *out = (unsigned)(s[at] - '0') * 100 + (unsigned)(s[at + 1] - '0') * 10 +
-               (unsigned)(s[at + 2] - '0');
+        *out = (unsigned)v;
         return 0;
 }
 

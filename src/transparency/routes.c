@@ -4,9 +4,10 @@
 
 #include <stdio.h>
 
+#include "platform/http/http.h"
 #include "core/parse.h"
 #include "transparency/transparency.h"
-#include "platform/http/handlers.h"
+#include "transparency/transparency_int.h"
 
 #define TILE_PATH_MAX 300
 
@@ -123,9 +124,7 @@ enum cr_err h_log_status(struct http_request *rq, struct http_response *rs)
         if (!err)
                 err = log_vkey(server_keyring(rq->server), origin, &key, &rq->err);
         if (!err)
-                err = store_log_count(rq->store, &entries, &rq->err);
-        if (!err)
-                err = store_log_checkpoint_latest(rq->store, &size, &note, &rq->err);
+                err = log_head(rq->store, &entries, &size, &note, &rq->err);
         if (!err && buf_append(&key, "", 1))
                 err = cr_fail(&rq->err, CR_ENOMEM, "internal", NULL, "out of memory");
         if (!err)

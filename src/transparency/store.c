@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "transparency/store.h"
 
 enum cr_err store_log_append(struct store *s, const char *entry, size_t len, const char *kind,
                              const char *subject, const char *at, int64_t *index,

@@ -4,6 +4,7 @@
  * receipts, and the offline checks anyone can run (docs/tlog.md).
  */
 #include "transparency/transparency.h"
+#include "transparency/transparency_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +12,13 @@
 
 #include "core/timeutil.h"
 #include "transparency/hashers.h"
-#include "tlog/base64.h"
+#include "core/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
 #include "tlog/receipt.h"
 #include "tlog/tile.h"
+#include "transparency/store.h"
 
 enum cr_err log_record(struct store *s, const char *kind, const char *subject, const char *bureau,
                        const json_t *record, int64_t *index, struct cr_error *e)
@@ -395,9 +397,9 @@ enum cr_err log_consistency(struct store *s, int64_t from, int64_t to, json_t **
         if (!err) {
                 json_t *hashes = json_array();
                 for (size_t i = 0; i < p->len; i++) {
-                        char b64[TLOG_BASE64_LEN(TLOG_HASH_LEN) + 1];
-                        tlog_base64_encode(p->hash[i], TLOG_HASH_LEN, b64);
-                        b64[TLOG_BASE64_LEN(TLOG_HASH_LEN)] = '\0';
+                        char b64[BASE64_LEN(TLOG_HASH_LEN) + 1];
+                        base64_encode(p->hash[i], TLOG_HASH_LEN, b64);
+                        b64[BASE64_LEN(TLOG_HASH_LEN)] = '\0';
                         json_array_append_new(hashes, json_string(b64));
                 }
                 *out = json_pack("{s:I, s:I, s:o}", "from", (json_int_t)from, "to", (json_int_t)to,
@@ -705,5 +707,23 @@ enum cr_err log_auditor_finish(struct log_auditor *a, const char *checkpoint, si
         }
         free(note);
         free(k);
+        return err;
+}
+
+enum cr_err log_integrate_job(const struct job_env *env, void *state, struct cr_error *e)
+{
+        int64_t size = 0;
+
+        (void)state;
+        return log_integrate(env->store, env->keys, env->log_origin, &size, e);
+}
+
+enum cr_err log_head(struct store *s, int64_t *entries, int64_t *size, char **note,
+                     struct cr_error *e)
+{
+        enum cr_err err = store_log_count(s, entries, e);
+
+        if (!err)
+                err = store_log_checkpoint_latest(s, size, note, e);
         return err;
 }

@@ -15,10 +15,11 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "crypto/crypto.h"
+#include "core/config.h"
 #include "platform/store/store.h"
 
 #define LOG_KEY_NAME   "log" /* the log's key in the keyring */
-#define LOG_ORIGIN_MAX 200
+
 #define LOG_ENTRY_MAX  4000 /* bytes of an entry: it travels inside receipts (4096 at most) */
 
 /*
@@ -147,5 +148,9 @@ enum cr_err witness_cosign(struct sm2_keyring *keys, const char *name, const cha
 /* The witness's cosignature vkey, to be registered with the log. */
 enum cr_err witness_vkey(struct sm2_keyring *keys, const char *name, struct buf *out,
                          struct cr_error *e);
+
+/* How many entries the log holds, and its newest checkpoint (size 0, note NULL: none; malloc'd). */
+enum cr_err log_head(struct store *s, int64_t *entries, int64_t *size, char **note,
+                     struct cr_error *e);
 
 #endif

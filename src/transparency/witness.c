@@ -14,10 +14,11 @@
 #include "core/parse.h"
 #include "core/timeutil.h"
 #include "transparency/hashers.h"
-#include "tlog/base64.h"
+#include "core/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
+#include "transparency/store.h"
 
 #define WITNESS_KEY_NAME "witness"
 
@@ -150,7 +151,7 @@ int witness_state_parse(const char *text, size_t len, struct witness_state *st)
         nl2 = memchr(nl + 1, '\n', len - (size_t)(nl + 1 - text));
         if (!nl2 || nl2 - nl - 1 < 6 || memcmp(nl + 1, "root ", 5) != 0)
                 return -1;
-        if (tlog_base64_decode(nl + 6, (size_t)(nl2 - nl - 6), st->root, 32, &rootlen) != 0 ||
+        if (base64_decode(nl + 6, (size_t)(nl2 - nl - 6), st->root, 32, &rootlen) != 0 ||
             rootlen != 32)
                 return -1;
         return 0;
@@ -158,10 +159,10 @@ int witness_state_parse(const char *text, size_t len, struct witness_state *st)
 
 enum cr_err witness_state_format(const struct witness_state *st, struct buf *out)
 {
-        char b64[TLOG_BASE64_LEN(32) + 1];
+        char b64[BASE64_LEN(32) + 1];
 
-        tlog_base64_encode(st->root, 32, b64);
-        b64[TLOG_BASE64_LEN(32)] = '\0';
+        base64_encode(st->root, 32, b64);
+        b64[BASE64_LEN(32)] = '\0';
         return buf_printf(out, "size %lld\nroot %s\n", (long long)st->size, b64);
 }
 
@@ -214,7 +215,7 @@ enum cr_err witness_check(const struct witness_state *st, const char *log_vkey,
                         const char *b = json_string_value(h);
                         size_t n = 0;
                         if (!b || p->len == TLOG_PROOF_MAX ||
-                            tlog_base64_decode(b, strlen(b), p->hash[p->len], 32, &n) || n != 32) {
+                            base64_decode(b, strlen(b), p->hash[p->len], 32, &n) || n != 32) {
                                 err = cr_fail(e, CR_ECONFLICT, "log_inconsistent", NULL,
                                               "the consistency proof is malformed");
                                 goto out;

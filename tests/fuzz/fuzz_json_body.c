@@ -12,10 +12,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         if (!body)
                 return 0;
-        for (size_t i = 0; i < routes_len; i++) {
+        for (size_t i = 0; i < route_count(); i++) {
                 struct cr_error e = CR_ERROR_INIT;
-                if (routes[i].body == BODY_JSON)
-                        schema_validate(routes[i].fields, body, &e);
+                if (route_at(i)->body == BODY_JSON)
+                        schema_validate(route_at(i)->fields, body, &e);
                 cr_error_clear(&e);
         }
         json_decref(body);

@@ -7,6 +7,8 @@
 #include "registry/enterprise_service.h"
 #include "platform/store/store.h"
 #include "unit.h"
+#include "kernel/store.h"
+#include "registry/store.h"
 
 static struct store *s;
 static struct caller admin;

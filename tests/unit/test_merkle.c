@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base64.h"
 #include "core/buf.h"
 #include "crypto/crypto.h"
-#include "tlog/base64.h"
 #include "tlog/merkle.h"
 #include "tlog/receipt.h"
 #include "tlog/tile.h"
@@ -1043,18 +1043,18 @@ START_TEST(test_base64)
         /* RFC 4648 section 10. */
         for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
                 size_t len = strlen(ok[i].plain);
-                tlog_base64_encode(ok[i].plain, len, enc);
-                ck_assert_uint_eq(TLOG_BASE64_LEN(len), strlen(ok[i].b64));
+                base64_encode(ok[i].plain, len, enc);
+                ck_assert_uint_eq(BASE64_LEN(len), strlen(ok[i].b64));
                 ck_assert_mem_eq(enc, ok[i].b64, strlen(ok[i].b64));
-                ck_assert_int_eq(
-                    tlog_base64_decode(ok[i].b64, strlen(ok[i].b64), out, sizeof(out), &n), 0);
+                ck_assert_int_eq(base64_decode(ok[i].b64, strlen(ok[i].b64), out, sizeof(out), &n),
+                                 0);
                 ck_assert_uint_eq(n, len);
                 ck_assert_mem_eq(out, ok[i].plain, len);
         }
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-                ck_assert_msg(tlog_base64_decode(bad[i], strlen(bad[i]), out, sizeof(out), &n) != 0,
+                ck_assert_msg(base64_decode(bad[i], strlen(bad[i]), out, sizeof(out), &n) != 0,
                               "accepted %s", bad[i]);
-        ck_assert_int_ne(tlog_base64_decode("Zm9vYmFy", 8, out, 5, &n), 0);
+        ck_assert_int_ne(base64_decode("Zm9vYmFy", 8, out, 5, &n), 0);
 }
 END_TEST
 
@@ -1113,13 +1113,13 @@ START_TEST(test_receipt_issue_and_verify)
 {
         struct tlog_reader rd = {mem_read, ex_tree};
         struct tlog_receipt *r = calloc(1, sizeof(*r)), *back = malloc(sizeof(*back));
-        char checkpoint[256], root_b64[TLOG_BASE64_LEN(TLOG_HASH_LEN) + 1] = {0};
+        char checkpoint[256], root_b64[BASE64_LEN(TLOG_HASH_LEN) + 1] = {0};
         struct buf b;
         const uint64_t size = 300, index = 137;
 
         ck_assert_ptr_nonnull(r);
         ck_assert_ptr_nonnull(back);
-        tlog_base64_encode(ex_roots[size], TLOG_HASH_LEN, root_b64);
+        base64_encode(ex_roots[size], TLOG_HASH_LEN, root_b64);
         snprintf(checkpoint, sizeof(checkpoint),
                  "cryptoreg.example/log\n%llu\n%s\n\n\xe2\x80\x94 cryptoreg.example/log AAAA\n",
                  (unsigned long long)size, root_b64);

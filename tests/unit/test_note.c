@@ -16,9 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/base64.h"
 #include "core/buf.h"
 #include "crypto/crypto.h"
-#include "tlog/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
 #include "unit.h"
@@ -106,11 +106,11 @@ static void ed25519_pem(const uint8_t pub[32], char pem[128])
         static const uint8_t prefix[12] = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03,
                                            0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
         uint8_t der[44];
-        char b64[TLOG_BASE64_LEN(44) + 1] = {0};
+        char b64[BASE64_LEN(44) + 1] = {0};
 
         memcpy(der, prefix, sizeof(prefix));
         memcpy(der + 12, pub, 32);
-        tlog_base64_encode(der, sizeof(der), b64);
+        base64_encode(der, sizeof(der), b64);
         snprintf(pem, 128, "-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n", b64);
 }
 
@@ -378,8 +378,8 @@ START_TEST(test_spec_examples)
         ck_assert_uint_eq(c.origin_len, strlen("example.com/behind-the-sofa"));
         ck_assert_mem_eq(c.origin, "example.com/behind-the-sofa", c.origin_len);
         ck_assert_uint_eq(c.size, 20852163);
-        ck_assert_int_eq(tlog_base64_decode("CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=", 44,
-                                            root, sizeof(root), &rootlen),
+        ck_assert_int_eq(base64_decode("CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=", 44, root,
+                                       sizeof(root), &rootlen),
                          0);
         ck_assert_mem_eq(c.root, root, TLOG_HASH_LEN);
         ck_assert_uint_eq(c.extensions_len, 0);
@@ -455,15 +455,14 @@ START_TEST(test_note_round_trips)
         {
                 /* A hand-made line with 5121 signature bytes is refused by the parser. */
                 uint8_t *raw = calloc(1, TLOG_NOTE_SIG_MAX + 5);
-                char *b64 = malloc(TLOG_BASE64_LEN(TLOG_NOTE_SIG_MAX + 5) + 1);
+                char *b64 = malloc(BASE64_LEN(TLOG_NOTE_SIG_MAX + 5) + 1);
 
                 ck_assert_ptr_nonnull(raw);
                 ck_assert_ptr_nonnull(b64);
-                tlog_base64_encode(raw, TLOG_NOTE_SIG_MAX + 5, b64);
+                base64_encode(raw, TLOG_NOTE_SIG_MAX + 5, b64);
                 buf_reset(&b);
                 ck_assert_int_eq(buf_puts(&b, "text\n\n\xe2\x80\x94 n "), CR_OK);
-                ck_assert_int_eq(buf_append(&b, b64, TLOG_BASE64_LEN(TLOG_NOTE_SIG_MAX + 5)),
-                                 CR_OK);
+                ck_assert_int_eq(buf_append(&b, b64, BASE64_LEN(TLOG_NOTE_SIG_MAX + 5)), CR_OK);
                 ck_assert_int_eq(buf_puts(&b, "\n"), CR_OK);
                 ck_assert_int_eq(tlog_note_parse(b.data, b.len, n, &e), CR_EINVAL);
                 free(raw);

@@ -17,6 +17,7 @@
 #include "kernel/role.h"
 #include "registry/throttle.h"
 #include "platform/store/store.h"
+#include "kernel/store.h"
 
 #define HTTP_MAX_PARAMS 4
 

@@ -75,7 +75,7 @@ enum cr_err metrics_text(struct metrics *m, struct buf *out)
                                 err = buf_printf(out,
                                                  "cryptoreg_http_requests_total{method=\"%s\","
                                                  "route=\"%s\",code=\"%dxx\"} %llu\n",
-                                                 routes[r].method, routes[r].pattern, c, n);
+                                                 route_at(r)->method, route_at(r)->pattern, c, n);
                         else
                                 err = buf_printf(out,
                                                  "cryptoreg_http_requests_total{method=\"\","

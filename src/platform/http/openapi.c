@@ -271,8 +271,8 @@ json_t *openapi_document(void)
 {
         json_t *paths = json_object();
 
-        for (size_t i = 0; i < routes_len; i++) {
-                const struct route *r = &routes[i];
+        for (size_t i = 0; i < route_count(); i++) {
+                const struct route *r = route_at(i);
                 json_t *item = json_object_get(paths, r->pattern);
                 char method[8];
                 size_t n = strlen(r->method);

@@ -68,8 +68,22 @@ struct route {
         const struct body_stream *stream; /* for BODY_STREAM */
 };
 
-extern const struct route routes[];
-extern const size_t routes_len;
+/* Shorthands for route tables' role sets. */
+#define ADMIN   ROLE_BIT(ROLE_NATIONAL_ADMIN)
+#define OFFICER ROLE_BIT(ROLE_BUREAU_OFFICER)
+#define INSPECT ROLE_BIT(ROLE_INSPECTOR)
+#define ENTUSER ROLE_BIT(ROLE_ENTERPRISE_USER)
+#define PUBLIC  ROLES_ANY
+#define SIGNED  ROLES_SIGNED
+
+/*
+ * Every route of every capability (src/capabilities.c), in one order that
+ * holds for the life of the process: route_at(i) for i < route_count().
+ */
+size_t route_count(void);
+const struct route *route_at(size_t i);
+/* The position of r in that order (route_count() for NULL). */
+size_t route_index(const struct route *r);
 
 #define JSON_BODY_MAX   (1024 * 1024)
 #define CSV_BODY_MAX    (16 * 1024 * 1024)

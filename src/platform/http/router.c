@@ -1,12 +1,56 @@
-/* Matching a request's method and path against the route table. */
+/*
+ * Matching a request's method and path against the routes of every
+ * capability, gathered once into one table in the order of
+ * src/capabilities.c.
+ */
 #include "platform/http/route.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
+#include "platform/capability.h"
 
 #define MAX_PARAM_LEN 256
+/* More routes than the API will hold; gathering stops (and says so) past it. */
+#define ROUTES_MAX 1024
+
+static const struct route *all_routes[ROUTES_MAX];
+static size_t all_routes_len;
+static pthread_once_t gathered = PTHREAD_ONCE_INIT;
+
+static void gather_routes(void)
+{
+        for (size_t c = 0; c < capabilities_len; c++)
+                for (size_t i = 0; i < capabilities[c]->routes_len; i++) {
+                        if (all_routes_len == ROUTES_MAX)
+                                abort(); /* a build with this many routes must raise the limit */
+                        all_routes[all_routes_len++] = &capabilities[c]->routes[i];
+                }
+}
+
+size_t route_count(void)
+{
+        pthread_once(&gathered, gather_routes);
+        return all_routes_len;
+}
+
+const struct route *route_at(size_t i)
+{
+        pthread_once(&gathered, gather_routes);
+        return i < all_routes_len ? all_routes[i] : NULL;
+}
+
+size_t route_index(const struct route *r)
+{
+        size_t n = route_count();
+
+        for (size_t i = 0; r && i < n; i++)
+                if (all_routes[i] == r)
+                        return i;
+        return n;
+}
 
 /*
  * Matches path against pattern segment by segment; a "{name}" segment takes
@@ -63,18 +107,20 @@ const struct route *router_match(const char *method, const char *path,
 {
         struct buf methods;
 
+        size_t n = route_count();
+
         *path_known = 0;
-        for (size_t i = 0; i < routes_len; i++)
-                if (strcmp(routes[i].method, method) == 0 &&
-                    match_pattern(routes[i].pattern, path, params))
-                        return &routes[i];
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(all_routes[i]->method, method) == 0 &&
+                    match_pattern(all_routes[i]->pattern, path, params))
+                        return all_routes[i];
         buf_init(&methods, allow_size ? allow_size - 1 : 0);
-        for (size_t i = 0; i < routes_len; i++) {
-                if (match_pattern(routes[i].pattern, path, NULL)) {
+        for (size_t i = 0; i < n; i++) {
+                if (match_pattern(all_routes[i]->pattern, path, NULL)) {
                         *path_known = 1;
                         if (methods.len)
                                 buf_puts(&methods, ", ");
-                        buf_puts(&methods, routes[i].method);
+                        buf_puts(&methods, all_routes[i]->method);
                 }
         }
         if (allow_size)

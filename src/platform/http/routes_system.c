@@ -1,9 +1,10 @@
 /* Handlers for operations routes and the public list of bureaus. */
 #include <string.h>
 
+#include "platform/http/http.h"
 #include "core/buf.h"
 #include "kernel/bureau.h"
-#include "platform/http/handlers.h"
+#include "platform/http/system_int.h"
 #include "platform/http/route.h"
 
 enum cr_err h_healthz(struct http_request *rq, struct http_response *rs)
@@ -39,29 +40,3 @@ enum cr_err h_openapi(struct http_request *rq, struct http_response *rs)
         return CR_OK;
 }
 
-static json_t *bureau_json(const struct bureau *b)
-{
-        return json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", b->code, "name_zh", b->name_zh,
-                         "name_en", b->name_en, "kind", b->kind, "division_code", b->code);
-}
-
-enum cr_err h_bureau_list(struct http_request *rq, struct http_response *rs)
-{
-        json_t *items = json_array();
-
-        for (size_t i = 0; i < bureau_table_len; i++)
-                json_array_append_new(items, bureau_json(&bureau_table[i]));
-        rs->json = json_pack("{s:o}", "items", items);
-        return CR_OK;
-}
-
-enum cr_err h_bureau_get(struct http_request *rq, struct http_response *rs)
-{
-        const struct bureau *b = bureau_find(rq->params[0]);
-
-        if (!b)
-                return cr_fail(&rq->err, CR_ENOTFOUND, "not_found", NULL,
-                               "there is no bureau with code %.10s", rq->params[0]);
-        rs->json = bureau_json(b);
-        return CR_OK;
-}

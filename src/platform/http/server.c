@@ -23,17 +23,16 @@
 #include "core/diag.h"
 #include "core/parse.h"
 #include "core/timeutil.h"
-#include "registry/auth_service.h"
-#include "registry/enterprise_service.h"
-#include "filing/filing.h"
-#include "licensing/licensing.h"
-#include "transparency/transparency.h"
+#include "core/clock.h"
+#include "platform/capability.h"
+#include "platform/jobs/jobs.h"
 #include "registry/user.h"
 #include "platform/http/cache.h"
 #include "platform/http/metrics.h"
 #include "platform/http/problem.h"
 #include "platform/http/route.h"
 #include "platform/http/static_files.h"
+#include "kernel/store.h"
 
 #define CONNECTION_TIMEOUT_SECONDS 30
 #define CONNECTION_LIMIT           1000
@@ -48,12 +47,11 @@ struct server {
         struct sm2_keyring *keyring;
         struct fieldcrypt *data_keys; /* seal buyers' personal data (docs/crypto.md) */
         char spool_dir[1100];         /* where uploads are spooled: the database's directory */
-        char swept_on[DATE_LEN];      /* the Beijing date of the last overdue-filing sweep */
         struct resp_cache *cache;
         char log_origin[LOG_ORIGIN_MAX];
-        pthread_t integrator;
-        int integrator_started;
-        atomic_int stopping;
+        struct jobs *jobs;              /* the capabilities' background jobs */
+        const struct clock *clock;      /* the wall clock: the server is an entry point */
+        authenticate_fn authenticate; /* the registry's, found in the capability list */
         char public_url[512];
         int port;
 };
@@ -96,69 +94,9 @@ const char *server_spool_dir(struct server *srv)
         return srv->spool_dir;
 }
 
-/*
- * Once a day (and at start) records overdue-filing events for last year's
- * sales once their deadline has passed; before that the service says
- * deadline_not_passed and nothing happens.
- */
-static void sweep_overdue_filings(struct server *srv, struct store *s)
-{
-        char today[DATE_LEN], due[DATE_LEN];
-        struct cr_error e = CR_ERROR_INIT;
-        struct caller system;
-        int recorded = 0, already = 0, year;
-
-        legal_today(today);
-        if (strcmp(today, srv->swept_on) == 0)
-                return;
-        /* The Beijing date starts with its four-digit year. */
-        year = (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 +
-               (today[3] - '0') - 1;
-        memset(&system, 0, sizeof(system));
-        system.role = ROLE_NATIONAL_ADMIN;
-        str_copy(system.username, sizeof(system.username), "system:overdue-filings");
-        str_copy(system.ip, sizeof(system.ip), "local");
-        if (filing_record_overdue(s, &system, year, &recorded, &already, due, &e) == CR_OK) {
-                if (recorded)
-                        diag_msg("info", "recorded %d overdue filings of %d (due %s)", recorded,
-                                year, due);
-        } else if (!e.code || strcmp(e.code, "deadline_not_passed") != 0) {
-                diag_msg("error", "overdue filings of %d: %s", year, e.detail);
-                cr_error_clear(&e);
-                return; /* tried again on the next round */
-        }
-        cr_error_clear(&e);
-        str_copy(srv->swept_on, sizeof(srv->swept_on), today);
-}
-
 const char *server_log_origin(struct server *srv)
 {
         return srv->log_origin;
-}
-
-/*
- * Folds new log entries into a signed checkpoint at most log_interval_ms
- * after they arrive: signing per batch rather than per act keeps SM2 off
- * the path of every write.
- */
-static void *integrator_main(void *arg)
-{
-        struct server *srv = arg;
-        struct timespec pause = {srv->cfg.log_interval_ms / 1000,
-                                 (srv->cfg.log_interval_ms % 1000) * 1000000L};
-
-        while (!atomic_load(&srv->stopping)) {
-                struct store *s = store_pool_acquire(srv->pool);
-                struct cr_error e = CR_ERROR_INIT;
-                int64_t size = 0;
-                if (log_integrate(s, srv->keyring, srv->log_origin, &size, &e))
-                        diag_msg("error", "log integration failed: %s", e.detail);
-                cr_error_clear(&e);
-                sweep_overdue_filings(srv, s);
-                store_pool_release(srv->pool, s);
-                nanosleep(&pause, NULL);
-        }
-        return NULL;
 }
 
 struct throttle *server_throttle(struct server *srv)
@@ -295,14 +233,16 @@ static enum cr_err authenticate(struct http_request *rq, const char *ip)
                 if (strncmp(authz, "Bearer ", 7) != 0 || strlen(authz) > 200)
                         return cr_fail(&rq->err, CR_EUNAUTH, "unauthenticated", NULL,
                                        "the Authorization header must be \"Bearer <token>\"");
-                err = auth_bearer(rq->store, authz + 7, &u, &rq->err);
+                err = rq->server->authenticate(rq->store, rq->server->clock, authz + 7, NULL, &u,
+                                               rq->csrf, &rq->err);
                 if (err)
                         return err;
                 caller_from_user(&rq->caller, &u, ip);
                 return CR_OK;
         }
         if (cookie && *cookie && strlen(cookie) < 200) {
-                err = auth_session(rq->store, cookie, &u, rq->csrf, &rq->err);
+                err = rq->server->authenticate(rq->store, rq->server->clock, NULL, cookie, &u,
+                                               rq->csrf, &rq->err);
                 if (err == CR_EUNAUTH) {
                         /* A stale cookie makes the request anonymous, not an error. */
                         cr_error_clear(&rq->err);
@@ -611,11 +551,12 @@ static enum MHD_Result add_query_arg(void *cls, enum MHD_ValueKind kind, const c
  * certificate's status depend on it), the path and the query arguments.
  * Returns 0 when the key does not fit, and the request is then not cached.
  */
-static int cache_key(struct MHD_Connection *conn, const char *url, struct buf *key)
+static int cache_key(struct server *srv, struct MHD_Connection *conn, const char *url,
+                     struct buf *key)
 {
-        char today[11];
+        char today[DATE_LEN];
 
-        legal_today(today);
+        clock_today(srv->clock, today);
         if (buf_printf(key, "%s\n%s\n", today, url) != CR_OK)
                 return 0;
         return MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_query_arg, key) >= 0 &&
@@ -649,7 +590,7 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
         char ip[64];
         int status;
         enum cr_err err = CR_OK;
-        size_t route_index = routes_len;
+        size_t metric_slot = route_count();
 
         memset(&rs, 0, sizeof(rs));
         request_init(&rq, srv, conn, url, method, st, ip, sizeof(ip));
@@ -660,7 +601,7 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
                     (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)) {
                         status = serve_static(srv, conn, url);
                         if (status > 0) {
-                                metrics_record(srv->metrics, routes_len, status,
+                                metrics_record(srv->metrics, route_count(), status,
                                                time_monotonic_ms() - st->started);
                                 return MHD_YES;
                         }
@@ -677,7 +618,7 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
         }
         if (!err && st->route->body == BODY_STREAM) {
                 /* Admitted, and the body handed over, as it came; now the answer. */
-                route_index = (size_t)(st->route - routes);
+                metric_slot = route_index(st->route);
                 rq.caller = st->caller;
                 if (st->stream_failed) {
                         rq.err = st->stream_err;
@@ -689,7 +630,7 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
                         err = st->route->stream->finish(st->stream_ctx, &rq, &rs);
                 }
         } else if (!err) {
-                route_index = (size_t)(st->route - routes);
+                metric_slot = route_index(st->route);
                 rq.store = store_pool_acquire(srv->pool);
                 err = admit(&rq, ip, method);
                 if (!err)
@@ -706,7 +647,7 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
                         uint64_t gen = 0;
                         buf_init(&key, 4096);
                         memset(&a, 0, sizeof(a));
-                        if (!cache_key(conn, url, &key)) {
+                        if (!cache_key(srv, conn, url, &key)) {
                                 err = st->route->handler(&rq, &rs);
                         } else if (resp_cache_get(srv->cache, key.data, key.len, 0, &a) ||
                                    resp_cache_get(srv->cache, key.data, key.len,
@@ -745,7 +686,7 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *conn,
         status = send_response(conn, &rq, &rs, err ? st->allow : NULL);
         log_request(srv, method, url, status, time_monotonic_ms() - st->started, rq.caller.username,
                     ip);
-        metrics_record(srv->metrics, route_index, status, time_monotonic_ms() - st->started);
+        metrics_record(srv->metrics, metric_slot, status, time_monotonic_ms() - st->started);
         json_decref(rs.json);
         free(rs.body);
         json_decref(rq.body);
@@ -904,13 +845,25 @@ enum cr_err server_start(const struct config *cfg, struct server **out, struct c
         if (!srv)
                 return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
         srv->cfg = *cfg;
+        srv->clock = clock_system();
+        for (size_t i = 0; i < capabilities_len; i++) {
+                if (capabilities[i]->configure)
+                        capabilities[i]->configure(cfg);
+                if (capabilities[i]->authenticate && !srv->authenticate)
+                        srv->authenticate = capabilities[i]->authenticate;
+        }
+        if (!srv->authenticate) {
+                err = cr_fail(e, CR_EINTERNAL, "internal", NULL,
+                              "no capability signs users in (src/capabilities.c)");
+                goto fail;
+        }
         err = parse_listen(cfg->listen, &ss, &sslen, e);
         if (err)
                 goto fail;
         if (ss.ss_family == AF_INET6)
                 flags |= MHD_USE_IPv6;
         srv->throttle = throttle_new();
-        srv->metrics = metrics_new(routes_len);
+        srv->metrics = metrics_new(route_count());
         srv->cache = resp_cache_new();
         if (!srv->throttle || !srv->metrics || !srv->cache) {
                 err = cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
@@ -925,7 +878,6 @@ enum cr_err server_start(const struct config *cfg, struct server **out, struct c
                         goto fail;
                 /* Certificates name the public lookup address that their QR codes link to. */
                 config_public_url(cfg, srv->public_url, sizeof(srv->public_url));
-                certificate_lookup_base = srv->public_url;
                 config_log_origin(cfg, srv->log_origin, sizeof(srv->log_origin));
         }
         {
@@ -959,11 +911,12 @@ enum cr_err server_start(const struct config *cfg, struct server **out, struct c
                               "cannot listen on %s (is the port in use?)", cfg->listen);
                 goto fail;
         }
-        if (pthread_create(&srv->integrator, NULL, integrator_main, srv) != 0) {
-                err = cr_fail(e, CR_EINTERNAL, "internal", NULL, "cannot start the log integrator");
-                goto fail;
+        {
+                struct job_env env = {NULL, srv->keyring, srv->log_origin, srv->clock};
+                err = jobs_start(srv->pool, &env, cfg->log_interval_ms, &srv->jobs, e);
+                if (err)
+                        goto fail;
         }
-        srv->integrator_started = 1;
         info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
         srv->port = info ? info->port : 0;
         *out = srv;
@@ -982,9 +935,7 @@ void server_stop(struct server *srv)
 {
         if (!srv)
                 return;
-        atomic_store(&srv->stopping, 1);
-        if (srv->integrator_started)
-                pthread_join(srv->integrator, NULL);
+        jobs_stop(srv->jobs);
         if (srv->daemon)
                 MHD_stop_daemon(srv->daemon);
         store_pool_close(srv->pool);

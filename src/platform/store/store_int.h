@@ -4,20 +4,14 @@
 #define CR_STORE_INT_H
 
 #include "platform/store/db.h"
+#include <jansson.h>
+
 #include "platform/store/store.h"
 
 struct store {
         struct db *db;
         int64_t data_version; /* the last PRAGMA data_version this connection saw */
 };
-
-/* The columns of a user row, from a table aliased u, in the order repo_read_user reads them. */
-#define USER_COLUMNS                                                                               \
-        "u.id, u.username, u.display_name, u.role, u.bureau_code, u.enterprise_uscc, "             \
-        "u.disabled, u.password_hash, u.created_at"
-
-/* Reads USER_COLUMNS starting at column `first` (repo_user.c; used by sessions and tokens too). */
-void repo_read_user(struct db_stmt *st, int first, struct user *u);
 
 /* A string member of a record, or NULL when absent or not a string (binds SQL NULL). */
 static inline const char *jtext(const json_t *o, const char *key)
