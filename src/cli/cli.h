@@ -5,6 +5,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/err.h"
+#include "kernel/role.h"
 #include "platform/store/store.h"
 
 enum exit_code {
@@ -80,5 +81,11 @@ int cmd_calendar(struct cli *c);
 int cmd_log(struct cli *c);
 int cmd_witness(struct cli *c);
 int cmd_filing(struct cli *c);
+
+/*
+ * The caller of a command: a national administrator named after the login
+ * ($USER), acting on the wall clock (the command line is an entry point).
+ */
+void cli_caller(struct caller *c);
 
 #endif

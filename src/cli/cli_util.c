@@ -171,3 +171,8 @@ int64_t cli_checkpoint_size(const char *text)
                 return -1;
         return v;
 }
+
+void cli_caller(struct caller *c)
+{
+        caller_for_cli(c, getenv("USER"), clock_system());
+}

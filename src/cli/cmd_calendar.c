@@ -116,7 +116,7 @@ static int cal_load(struct cli *c, struct store **sp, int argc, char **argv)
                 if (!y || calendar_year_parse(data.data ? data.data : "", data.len, y, &e))
                         rc = y ? cli_report(&e) : EXIT_FAILED;
         }
-        caller_for_cli(&cli);
+        cli_caller(&cli);
         if (!rc && calendar_put_year(*sp, &cli, y->year, data.data, data.len, &out, &e))
                 rc = cli_report(&e);
         if (!rc)

@@ -56,6 +56,7 @@ int cmd_demo(struct cli *c)
         };
         struct demo_login logins[DEMO_MAX_LOGINS];
         struct cr_error e = CR_ERROR_INIT;
+        struct caller cli;
         struct store *s = NULL;
         int64_t n = 360, existing = 0;
         int nlogins = 0, npos, rc = cli_parse(c->argc, c->argv, opts, NULL, 0, &npos, usage);
@@ -73,7 +74,7 @@ int cmd_demo(struct cli *c)
         rc = cli_open_store(c, 1, &s);
         if (rc)
                 return rc;
-        if (kernel_seed(s, &e) ||
+        if (kernel_seed(s, clock_system(), &e) ||
             enterprise_count(s, &existing, &e)) {
                 rc = cli_report(&e);
                 goto out;
@@ -91,8 +92,10 @@ int cmd_demo(struct cli *c)
                         goto out;
                 }
         }
-        if (demo_load(s, (long)n, logins, &nlogins, &e) || demo_licensing_load(s, keys, &e) ||
-            (ncerts && demo_certificates(s, keys, (long)ncerts, (long)n, &e)) ||
+        cli_caller(&cli);
+        if (demo_load(s, &cli, (long)n, logins, &nlogins, &e) ||
+            demo_licensing_load(s, &cli, keys, &e) ||
+            (ncerts && demo_certificates(s, &cli, keys, (long)ncerts, (long)n, &e)) ||
             store_optimize(s, &e)) {
                 rc = cli_report(&e);
                 goto out;

@@ -73,7 +73,7 @@ static int ent_add(struct cli *c, struct store **sp, int argc, char **argv)
                 if (text[i] && enterprise_set_text(ent, ent_field_by_name(names[i]), text[i],
                                                    strlen(text[i]), &e))
                         rc = cli_report(&e);
-        caller_for_cli(&cli);
+        cli_caller(&cli);
         if (!rc && enterprise_create(s, &cli, ent, &e))
                 rc = cli_report(&e);
         if (!rc)
@@ -106,7 +106,7 @@ static int ent_import(struct cli *c, struct store **sp, int argc, char **argv)
         rc = cli_read_file(pos[0], CLI_IMPORT_MAX, &data);
         if (rc)
                 return rc;
-        caller_for_cli(&cli);
+        cli_caller(&cli);
         if (!rc &&
             enterprise_import_csv(s, &cli, data.data ? data.data : "", data.len, &imported, &e))
                 rc = cli_report(&e);
@@ -157,7 +157,7 @@ static int ent_show(struct cli *c, struct store **sp, int argc, char **argv)
         ent = calloc(1, sizeof(*ent));
         if (!ent)
                 return EXIT_FAILED;
-        caller_for_cli(&cli);
+        cli_caller(&cli);
         if (enterprise_get_scoped(s, &cli, pos[0], ent, &e))
                 rc = cli_report(&e);
         else if (as_json)
@@ -213,7 +213,7 @@ static int ent_list(struct cli *c, struct store **sp, int argc, char **argv)
         }
         o.json = as_json;
         o.items = json_array();
-        caller_for_cli(&cli);
+        cli_caller(&cli);
         do {
                 memset(&query, 0, sizeof(query));
                 query.q = q;

@@ -74,7 +74,7 @@ static int log_integrate_cmd(struct cli *c, struct store **sp, int argc, char **
                 rc = open_log(c, &keys, origin);
         if (rc)
                 return rc;
-        if (log_integrate(*sp, keys, origin, &size, &e))
+        if (log_integrate(*sp, clock_system(), keys, origin, &size, &e))
                 rc = cli_report(&e);
         else
                 printf("the log's signed tree size is %lld\n", (long long)size);
@@ -310,7 +310,7 @@ static int log_witness_add_cmd(struct cli *c, struct store **sp, int argc, char 
         rc = cli_open_store(c, 0, sp);
         if (rc)
                 return rc;
-        if (crypto_init(&e) || log_witness_add(*sp, pos[0], &e))
+        if (crypto_init(&e) || log_witness_add(*sp, clock_system(), pos[0], &e))
                 return cli_report(&e);
         printf("witness %.*s registered\n", (int)strcspn(pos[0], "+"), pos[0]);
         return EXIT_OK;

@@ -57,7 +57,7 @@ int cmd_init(struct cli *c)
         rc = cli_open_store(c, 1, &s);
         if (rc)
                 return rc;
-        if (kernel_seed(s, &e) ||
+        if (kernel_seed(s, clock_system(), &e) ||
             create_log_key(&c->cfg, s, &e)) {
                 rc = cli_report(&e);
         } else {

@@ -78,7 +78,7 @@ static int user_add(struct cli *c, struct store **sp, int argc, char **argv)
         rc = obtain_password(pw_stdin, pw, sizeof(pw), &generated);
         if (rc)
                 return rc;
-        caller_for_cli(&cli);
+        cli_caller(&cli);
         if (user_create(s, &cli, &u, pw, &e)) {
                 return cli_report(&e);
         }
@@ -128,7 +128,7 @@ static int user_list_cmd(struct cli *c, struct store **sp, int argc, char **argv
         s = *sp;
         o.json = as_json;
         o.items = json_array();
-        caller_for_cli(&cli);
+        cli_caller(&cli);
         if (!as_json)
                 printf("%-24s %-16s %-8s %-18s %s\n", "USERNAME", "ROLE", "BUREAU", "ENTERPRISE",
                        "STATUS");
@@ -168,7 +168,7 @@ static int user_disable_cmd(struct cli *c, struct store **sp, int argc, char **a
                 fprintf(stderr, "cryptoreg user disable: give a USERNAME\n");
                 return EXIT_USAGE;
         }
-        caller_for_cli(&cli);
+        cli_caller(&cli);
         if (user_disable(s, &cli, pos[0], &u, &e)) {
                 return cli_report(&e);
         }
@@ -201,7 +201,7 @@ static int user_reset_cmd(struct cli *c, struct store **sp, int argc, char **arg
         rc = obtain_password(pw_stdin, pw, sizeof(pw), &generated);
         if (rc)
                 return rc;
-        caller_for_cli(&cli);
+        cli_caller(&cli);
         if (user_set_password(s, &cli, pos[0], pw, &e)) {
                 return cli_report(&e);
         }

@@ -351,7 +351,7 @@ enum cr_err filing_upload_begin(struct store *s, const struct caller *c, struct 
         if (!keys)
                 return cr_fail(e, CR_EINTERNAL, "internal", NULL,
                                "the keys that protect buyers' data are not loaded");
-        legal_today(today);
+        caller_today(c, today);
         date_parse(today, strlen(today), &t);
         date_to_ymd(t, &this_year, &month, &mday);
         if (year < 1971 || year >= this_year)
@@ -531,7 +531,7 @@ static enum cr_err mark_submitted(struct store *s, json_t *f, const char *now, c
                 return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
         snprintf(subject, sizeof(subject), "%s/%d/v%lld", jstr(f, "uscc"), year,
                  (long long)jint(f, "version"));
-        err = log_record(s, "filing.submit", subject, jstr(f, "bureau_code"), record, &index, e);
+        err = log_record(s, now, "filing.submit", subject, jstr(f, "bureau_code"), record, &index, e);
         json_decref(record);
         if (!err) {
                 char year_text[16];
@@ -600,7 +600,7 @@ static enum cr_err store_version(struct filing_upload *u, struct store *s,
         enum cr_err err;
 
         pthread_mutex_lock(&store_turn);
-        lic_clock(now, today);
+        caller_time(&u->caller, now, today);
         err = store_begin(s, e);
         if (err) {
                 pthread_mutex_unlock(&store_turn);
@@ -804,7 +804,7 @@ enum cr_err filing_act(struct store *s, const struct caller *c, int64_t id, cons
         if (strcmp(action, "return") == 0 && (err = lic_check_text(body, "reason", 1, 500, e)))
                 return err;
         pthread_mutex_lock(&store_turn);
-        lic_clock(now, today);
+        caller_time(c, now, today);
         err = store_begin(s, e);
         if (err) {
                 pthread_mutex_unlock(&store_turn);
@@ -1167,7 +1167,7 @@ enum cr_err filing_record_overdue(struct store *s, const struct caller *c, int y
         if (!err)
                 err = filing_deadline(cal, year, &due, &rule, e);
         free(cal);
-        lic_clock(now, today);
+        caller_time(c, now, today);
         date_parse(today, strlen(today), &t);
         if (!err) {
                 date_format(due, due_out);

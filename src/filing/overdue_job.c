@@ -25,6 +25,7 @@ enum cr_err filing_overdue_job(const struct job_env *env, void *state, struct cr
         date_to_ymd(clock_today_day(env->clock), &year, &month, &mday);
         memset(&system, 0, sizeof(system));
         system.role = ROLE_NATIONAL_ADMIN;
+        system.clock = env->clock;
         str_copy(system.username, sizeof(system.username), "system:overdue-filings");
         str_copy(system.ip, sizeof(system.ip), "local");
         err = filing_record_overdue(env->store, &system, year - 1, &recorded, &already, due, e);

@@ -48,7 +48,7 @@ enum cr_err calendar_load(struct store *s, struct legal_calendar *cal, struct cr
         return err;
 }
 
-enum cr_err calendar_seed_shipped(struct store *s, struct cr_error *e)
+enum cr_err calendar_seed_shipped(struct store *s, const struct clock *clk, struct cr_error *e)
 {
         json_t *rows = json_array();
         struct calendar_year *y = malloc(sizeof(*y));
@@ -60,7 +60,8 @@ enum cr_err calendar_seed_shipped(struct store *s, struct cr_error *e)
                 free(y);
                 return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
         }
-        lic_clock(now, today);
+        clock_now_rfc3339(clk, now);
+        clock_today(clk, today);
         err = store_begin(s, e);
         if (!err)
                 err = store_calendar_list(s, 0, rows, e);
@@ -155,7 +156,7 @@ enum cr_err calendar_put_year(struct store *s, const struct caller *c, int year,
         }
         memcpy(text, data, len);
         text[len] = '\0';
-        lic_clock(now, today);
+        caller_time(c, now, today);
         err = sm3_hex(text, len, sm3);
         if (err)
                 goto out;
@@ -168,7 +169,7 @@ enum cr_err calendar_put_year(struct store *s, const struct caller *c, int year,
                 err = calendar_load(s, cal, e);
         for (size_t i = 0; !err && i < capabilities_len; i++)
                 if (capabilities[i]->calendar_changed)
-                        err = capabilities[i]->calendar_changed(s, cal, e);
+                        err = capabilities[i]->calendar_changed(s, c, cal, e);
         if (!err) {
                 json_t *after = json_pack("{s:i, s:s, s:s, s:i}", "year", year, "source", y->source,
                                           "sm3", sm3, "days", (int)y->count);
@@ -263,11 +264,11 @@ enum cr_err calendar_deadline_json(struct store *s, const char *start, const cha
         return CR_OK;
 }
 
-enum cr_err kernel_seed(struct store *s, struct cr_error *e)
+enum cr_err kernel_seed(struct store *s, const struct clock *clk, struct cr_error *e)
 {
         enum cr_err err = store_bureaus_seed(s, e);
 
         if (!err)
-                err = calendar_seed_shipped(s, e);
+                err = calendar_seed_shipped(s, clk, e);
         return err;
 }

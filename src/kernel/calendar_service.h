@@ -15,12 +15,12 @@
 #include "platform/store/store.h"
 
 /* Seeds the 33 bureaus and every shipped calendar year that the database lacks; idempotent. */
-enum cr_err kernel_seed(struct store *s, struct cr_error *e);
+enum cr_err kernel_seed(struct store *s, const struct clock *clk, struct cr_error *e);
 
 /* Builds the calendar from every stored year. */
 enum cr_err calendar_load(struct store *s, struct legal_calendar *cal, struct cr_error *e);
 /* Stores each shipped year (src/domain/calendar_data.h) that the database lacks. */
-enum cr_err calendar_seed_shipped(struct store *s, struct cr_error *e);
+enum cr_err calendar_seed_shipped(struct store *s, const struct clock *clk, struct cr_error *e);
 /* Loads or replaces a year from its file (administrators), then recomputes open deadlines. */
 enum cr_err calendar_put_year(struct store *s, const struct caller *c, int year, const char *data,
                               size_t len, json_t **out, struct cr_error *e);

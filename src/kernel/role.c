@@ -49,12 +49,36 @@ unsigned ent_role_parse(const char *name, size_t len)
         return 0;
 }
 
-void caller_for_cli(struct caller *c)
+void caller_for_cli(struct caller *c, const char *login, const struct clock *clk)
 {
-        const char *login = getenv("USER");
-
         memset(c, 0, sizeof(*c));
+        c->clock = clk;
         c->role = ROLE_NATIONAL_ADMIN;
         snprintf(c->username, sizeof(c->username), "cli:%.60s", login && *login ? login : "root");
         str_copy(c->ip, sizeof(c->ip), "local");
+}
+
+static const struct clock *caller_clock(const struct caller *c)
+{
+        if (!c->clock) {
+                fprintf(stderr, "cryptoreg: %s acted without a clock\n", c->username);
+                abort();
+        }
+        return c->clock;
+}
+
+void caller_now(const struct caller *c, char now[RFC3339_LEN])
+{
+        clock_now_rfc3339(caller_clock(c), now);
+}
+
+void caller_today(const struct caller *c, char today[DATE_LEN])
+{
+        clock_today(caller_clock(c), today);
+}
+
+void caller_time(const struct caller *c, char now[RFC3339_LEN], char today[DATE_LEN])
+{
+        caller_now(c, now);
+        caller_today(c, today);
 }

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/clock.h"
+
 enum role {
         ROLE_PUBLIC = 0, /* anonymous */
         ROLE_NATIONAL_ADMIN,
@@ -32,7 +34,22 @@ struct caller {
         char bureau_code[7];      /* officers and inspectors */
         char enterprise_uscc[19]; /* enterprise users */
         char ip[64];              /* "local" for the command line */
+        /*
+         * When: the time of the act comes from here, never from the system.
+         * The server and the CLI set the wall clock, tests a fixed one.
+         */
+        const struct clock *clock;
 };
+
+/*
+ * The time of the caller's act: RFC 3339 UTC and the Beijing date.  A
+ * caller without a clock is a programming error and stops the program
+ * rather than quietly reading the system's.
+ */
+void caller_time(const struct caller *c, char now[RFC3339_LEN], char today[DATE_LEN]);
+/* Each half of caller_time alone. */
+void caller_now(const struct caller *c, char now[RFC3339_LEN]);
+void caller_today(const struct caller *c, char today[DATE_LEN]);
 
 const char *role_name(enum role r);
 /* Parses a role name; returns 0 and sets *out, or -1 if unknown (the public is not a user role). */
@@ -54,7 +71,10 @@ const char *ent_role_name(unsigned bit_index);
 /* Returns the bit of an enterprise role name, or 0 if unknown. */
 unsigned ent_role_parse(const char *name, size_t len);
 
-/* The caller used by command-line tools: a national administrator named after the login. */
-void caller_for_cli(struct caller *c);
+/*
+ * The caller used by command-line tools: a national administrator named
+ * after login (NULL or "" gives "root"), acting at the time clk says.
+ */
+void caller_for_cli(struct caller *c, const char *login, const struct clock *clk);
 
 #endif

@@ -65,7 +65,7 @@ enum cr_err h_rules(struct http_request *rq, struct http_response *rs)
                 }
                 date_format(d, date);
         } else {
-                legal_today(today);
+                clock_today(rq->caller.clock, today);
                 memcpy(date, today, DATE_LEN);
         }
         for (size_t i = 0; i < rules_table_len; i++) {

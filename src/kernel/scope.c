@@ -116,9 +116,3 @@ enum cr_err lic_check_text(const json_t *o, const char *key, int required, long 
                                key, max);
         return CR_OK;
 }
-
-void lic_clock(char now[21], char today[11])
-{
-        time_now_rfc3339(now);
-        legal_today(today);
-}

@@ -53,7 +53,5 @@ void lic_page_finish(json_t *fetched, int limit, json_t *items, int64_t *next);
 enum cr_err lic_check_text(const json_t *o, const char *key, int required, long max,
                            struct cr_error *e);
 
-/* The current UTC time in RFC 3339 and the Beijing date. */
-void lic_clock(char now[21], char today[11]);
 
 #endif

@@ -19,7 +19,8 @@ enum cr_err store_audit_append(struct store *s, const struct audit_record *r, st
 
         if (!st)
                 return e->err;
-        time_now_rfc3339(now);
+        /* The act is stamped with its caller's clock, like everything else it wrote. */
+        caller_now(r->who, now);
         if (r->before)
                 before = json_dumps(r->before, JSON_COMPACT | JSON_SORT_KEYS);
         if (r->after)

@@ -284,7 +284,7 @@ enum cr_err application_get(struct store *s, const struct caller *c, const char 
 
         if (!cal)
                 return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
-        lic_clock(now, today);
+        caller_time(c, now, today);
         err = load_scoped(s, c, number, &row, e);
         if (!err)
                 err = calendar_load(s, cal, e);
@@ -312,7 +312,7 @@ enum cr_err application_list(struct store *s, const struct caller *c, struct rec
                 json_decref(page);
                 return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
         }
-        lic_clock(now, today);
+        caller_time(c, now, today);
         if (overdue)
                 q->overdue_before = today;
         err = lic_scope_query(c, q, e);
@@ -350,7 +350,7 @@ enum cr_err application_create(struct store *s, const struct caller *c, const js
         int64_t seq, id;
         enum cr_err err;
 
-        lic_clock(now, today);
+        caller_time(c, now, today);
         if (c->role != ROLE_ENTERPRISE_USER)
                 return cr_fail(e, CR_EFORBIDDEN, "forbidden", NULL,
                                "applications are made by the enterprise's own users");
@@ -597,7 +597,7 @@ enum cr_err application_act(struct store *s, const struct caller *c, struct sm2_
                 free(cal);
                 return cr_fail(e, CR_ENOTFOUND, "not_found", NULL, "no action %s", action);
         }
-        lic_clock(now, today);
+        caller_time(c, now, today);
         reason = json_string_value(json_object_get(body, "reason"));
         err = store_begin(s, e);
         if (err) {
@@ -731,7 +731,7 @@ enum cr_err application_attach(struct store *s, const struct caller *c, const ch
         err = sm3_hex(data, len, sm3);
         if (err)
                 return cr_fail(e, err, "internal", NULL, "SM3 failed");
-        lic_clock(now, today);
+        caller_time(c, now, today);
         err = store_begin(s, e);
         if (err)
                 return err;
@@ -782,8 +782,8 @@ enum cr_err application_document(struct store *s, const struct caller *c, const 
         return err;
 }
 
-enum cr_err application_recompute_deadlines(struct store *s, const struct legal_calendar *cal,
-                                            struct cr_error *e)
+enum cr_err application_recompute_deadlines(struct store *s, const struct caller *c,
+                                            const struct legal_calendar *cal, struct cr_error *e)
 {
         json_t *rows = json_array();
         char now[21], today[11];
@@ -791,7 +791,7 @@ enum cr_err application_recompute_deadlines(struct store *s, const struct legal_
         size_t i;
         json_t *row;
 
-        lic_clock(now, today);
+        caller_time(c, now, today);
         err = store_application_open(s, rows, e);
         json_array_foreach(rows, i, row)
         {

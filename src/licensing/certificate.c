@@ -140,13 +140,13 @@ enum cr_err certificate_expiry(const char *issued_on, int years, char out[DATE_L
 }
 
 /* Today's date, or the `at` date given by the caller, checked. */
-static enum cr_err status_date(const char *at, char out[DATE_LEN], struct cr_error *e)
+static enum cr_err status_date(const struct clock *clk, const char *at, char out[DATE_LEN],
+                               struct cr_error *e)
 {
         day_t d;
 
         if (!at || !at[0]) {
-                char now[21];
-                lic_clock(now, out);
+                clock_today(clk, out);
                 return CR_OK;
         }
         if (date_parse(at, strlen(at), &d) != 0)
@@ -156,12 +156,12 @@ static enum cr_err status_date(const char *at, char out[DATE_LEN], struct cr_err
         return CR_OK;
 }
 
-enum cr_err certificate_lookup(struct store *s, const char *q, const char *at, int64_t after,
+enum cr_err certificate_lookup(struct store *s, const struct clock *clk, const char *q, const char *at, int64_t after,
                                int limit, json_t *items, int64_t *next, struct cr_error *e)
 {
         char date[DATE_LEN], query[256];
         json_t *rows = json_array(), *page = json_array();
-        enum cr_err err = status_date(at, date, e);
+        enum cr_err err = status_date(clk, at, date, e);
         size_t n, i;
         json_t *row;
 
@@ -193,12 +193,13 @@ enum cr_err certificate_lookup(struct store *s, const char *q, const char *at, i
         return err;
 }
 
-enum cr_err certificate_get_public(struct store *s, const char *number, const char *at,
+enum cr_err certificate_get_public(struct store *s, const struct clock *clk, const char *number,
+                                   const char *at,
                                    json_t **out, struct cr_error *e)
 {
         char date[DATE_LEN];
         json_t *row = NULL;
-        enum cr_err err = status_date(at, date, e);
+        enum cr_err err = status_date(clk, at, date, e);
 
         if (!err)
                 err = store_certificate_get(s, number, &row, e);
@@ -230,7 +231,7 @@ enum cr_err certificate_list_scoped(struct store *s, const struct caller *c, str
                                "status must be valid, suspended, revoked, expired or "
                                "not_yet_valid");
         }
-        lic_clock(now, today);
+        caller_time(c, now, today);
         err = lic_scope_query(c, q, e);
         if (!err) {
                 lic_page_start(&q->limit);
@@ -279,7 +280,7 @@ enum cr_err certificate_set_status(struct store *s, const struct caller *c, cons
         const char *current;
         enum cr_err err;
 
-        lic_clock(now, today);
+        caller_time(c, now, today);
         if (!status ||
             (strcmp(status, "valid") && strcmp(status, "suspended") && strcmp(status, "revoked")))
                 return cr_fail(e, CR_EINVAL, "invalid_value", "status",
@@ -320,7 +321,7 @@ enum cr_err certificate_set_status(struct store *s, const struct caller *c, cons
                          strcmp(status, "valid") == 0     ? "reinstate"
                          : strcmp(status, "revoked") == 0 ? "revoke"
                                                           : "suspend");
-                err = act ? log_record(s, action, number, jstr(before, "bureau_code"), act,
+                err = act ? log_record(s, now, action, number, jstr(before, "bureau_code"), act,
                                        &log_index, e)
                           : cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
                 json_decref(act);
@@ -357,7 +358,7 @@ enum cr_err certificate_issue(struct store *s, const struct caller *c, struct sm
         const struct rule *validity = rule_in_force("validity.type_certificate", today);
         const char *bureau = jstr(app, "bureau_code");
         struct sm2_signature sig;
-        char counter[32], number[32], expires[DATE_LEN], reason[96];
+        char counter[32], number[32], expires[DATE_LEN], reason[96], logged_at[RFC3339_LEN];
         char *doc = NULL;
         size_t doc_len = 0;
         json_t *cert = NULL;
@@ -402,7 +403,10 @@ enum cr_err certificate_issue(struct store *s, const struct caller *c, struct sm
          */
         if (!err) {
                 json_t *act = json_pack("{s:s, s:s}", "number", number, "document", doc);
-                err = act ? log_record(s, "certificate.issue", number, bureau, act, &log_index, e)
+                /* The log says when the act was recorded, which may follow its date (demo data). */
+                caller_now(c, logged_at);
+                err = act ? log_record(s, logged_at, "certificate.issue", number, bureau, act,
+                                       &log_index, e)
                           : cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
                 json_decref(act);
         }
@@ -569,7 +573,7 @@ enum cr_err certificate_import_legacy(struct store *s, const struct caller *c, c
                 json_decref(seen);
                 return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
         }
-        lic_clock(now, today);
+        caller_time(c, now, today);
         csv_reader_init(&r, data, len);
         err = store_begin(s, e);
         if (err)
@@ -631,7 +635,7 @@ enum cr_err certificate_import_legacy(struct store *s, const struct caller *c, c
                 json_object_set_new(cert, "created_at", json_string(now));
                 err = store_certificate_insert(s, cert, NULL, 0, NULL, 0, &id, e);
                 if (!err)
-                        err = log_record(s, "certificate.legacy_record", jstr(cert, "number"),
+                        err = log_record(s, now, "certificate.legacy_record", jstr(cert, "number"),
                                          jstr(cert, "bureau_code"), cert, &log_index, e);
                 if (!err) {
                         if (*log_first < 0)

@@ -98,23 +98,23 @@ static const struct demo_cert cert_stories[] = {
     {11, 90, NULL, 0, NULL},
 };
 
-static void days_ago(int n, char out[DATE_LEN])
+/* The date n days before today (a Beijing date the caller's clock gave). */
+static void days_ago(const char *today, int n, char out[DATE_LEN])
 {
-        char today[11];
-        day_t d;
+        day_t d = 0;
 
-        legal_today(today);
         date_parse(today, 10, &d);
         date_format(d - n, out);
 }
 
-static enum cr_err demo_event(struct store *s, int64_t id, int ago, const char *action,
+static enum cr_err demo_event(struct store *s, const char *today, int64_t id, int ago,
+                              const char *action,
                               const char *from, const char *to, const char *reason,
                               struct cr_error *e)
 {
         char d[DATE_LEN], at[32];
 
-        days_ago(ago, d);
+        days_ago(today, ago, d);
         snprintf(at, sizeof(at), "%sT02:00:00Z", d);
         return store_application_event_add(s, id, at, "demo", action, from, to, reason, e);
 }
@@ -140,7 +140,7 @@ static enum cr_err demo_application(struct store *s, const struct legal_calendar
         if (st->halted_on)
                 snprintf(received, sizeof(received), "2017-09-%02d", 10 + seq % 15);
         else
-                days_ago(st->received, received);
+                days_ago(today, st->received, received);
         snprintf(number, sizeof(number), "SQ%.4s-%06d", st->halted_on ? "2017" : today,
                  900000 + seq);
         snprintf(at, sizeof(at), "%sT02:00:00Z", received);
@@ -158,18 +158,18 @@ static enum cr_err demo_application(struct store *s, const struct legal_calendar
         if (!a)
                 return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
         if (st->accepted >= 0) {
-                days_ago(st->accepted, d);
+                days_ago(today, st->accepted, d);
                 json_object_set_new(a, "accepted_on", json_string(d));
         }
         if (st->stopped >= 0) {
                 char to[DATE_LEN] = "";
-                days_ago(st->stopped, d);
+                days_ago(today, st->stopped, d);
                 if (st->restarted >= 0)
-                        days_ago(st->restarted, to);
+                        days_ago(today, st->restarted, to);
                 json_array_append_new(json_object_get(a, "stops"), json_pack("[s, s]", d, to));
         }
         if (st->decided >= 0) {
-                days_ago(st->decided, d);
+                days_ago(today, st->decided, d);
                 json_object_set_new(a, "decided_on", json_string(d));
                 json_object_set_new(a, "outcome", json_string(st->outcome));
                 json_object_set_new(a, "decision_reason",
@@ -189,10 +189,10 @@ static enum cr_err demo_application(struct store *s, const struct legal_calendar
         json_decref(application_deadline(cal, a, today));
         err = store_application_insert(s, a, &id, e);
         if (!err)
-                err = demo_event(s, id, st->halted_on ? 0 : st->received, "submit", "", "received",
+                err = demo_event(s, today, id, st->halted_on ? 0 : st->received, "submit", "", "received",
                                  "", e);
         if (!err && st->stopped >= 0)
-                err = demo_event(s, id, st->stopped,
+                err = demo_event(s, today, id, st->stopped,
                                  st->accepted >= 0 ? "start-review" : "request-materials",
                                  st->accepted >= 0 ? "accepted" : "received",
                                  st->accepted >= 0 ? "under_review" : "materials_requested",
@@ -201,15 +201,15 @@ static enum cr_err demo_application(struct store *s, const struct legal_calendar
                                                      "technical white paper",
                                  e);
         if (!err && st->accepted >= 0)
-                err = demo_event(s, id, st->accepted, "accept", "received", "accepted", "", e);
+                err = demo_event(s, today, id, st->accepted, "accept", "received", "accepted", "", e);
         if (!err && st->decided >= 0)
-                err = demo_event(s, id, st->decided, "decide", "accepted", st->outcome,
+                err = demo_event(s, today, id, st->decided, "decide", "accepted", st->outcome,
                                  jstr(a, "decision_reason"), e);
         if (!err && st->halted_on)
-                err = demo_event(s, id, 0, "halt", "received", "halted",
+                err = demo_event(s, today, id, 0, "halt", "received", "halted",
                                  "Notice Guomijuzi [2017] No.336 item I", e);
         if (!err && strcmp(st->state, "withdrawn") == 0)
-                err = demo_event(s, id, st->received - 3, "withdraw", "received", "withdrawn",
+                err = demo_event(s, today, id, st->received - 3, "withdraw", "received", "withdrawn",
                                  "产品设计变更 / product redesigned", e);
         if (!err)
                 err = store_application_get(s, number, stored, e);
@@ -217,7 +217,7 @@ static enum cr_err demo_application(struct store *s, const struct legal_calendar
         return err;
 }
 
-static enum cr_err demo_legacy(struct store *s, struct cr_error *e)
+static enum cr_err demo_legacy(struct store *s, const struct caller *cli, struct cr_error *e)
 {
         static const struct {
                 const char *kind, *number;
@@ -233,13 +233,11 @@ static enum cr_err demo_legacy(struct store *s, struct cr_error *e)
             {"foreign_use", "国密境使字J2017008号", 2, "卫星加密电话", "SAT-2", "2017-08-15",
              "2026-08-14"},
         };
-        struct caller cli;
         struct buf csv;
         int imported = 0;
         int64_t first = 0, last = 0;
         enum cr_err err;
 
-        caller_for_cli(&cli);
         buf_init(&csv, 64 * 1024);
         err = buf_puts(&csv, "kind,number,holder_uscc,product_name,product_model,issued_on,"
                              "expires_on\n");
@@ -250,17 +248,17 @@ static enum cr_err demo_legacy(struct store *s, struct cr_error *e)
                                  docs[i].product, docs[i].model, docs[i].issued, docs[i].expires);
         }
         if (!err)
-                err = certificate_import_legacy(s, &cli, csv.data, csv.len, &imported, &first,
+                err = certificate_import_legacy(s, cli, csv.data, csv.len, &imported, &first,
                                                 &last, e);
         buf_release(&csv);
         return err;
 }
 
-enum cr_err demo_licensing_load(struct store *s, struct sm2_keyring *keys, struct cr_error *e)
+enum cr_err demo_licensing_load(struct store *s, const struct caller *cli, struct sm2_keyring *keys,
+                                struct cr_error *e)
 {
         struct legal_calendar *cal = malloc(sizeof(*cal));
         json_t *products = json_array();
-        struct caller cli;
         char now[21], today[11];
         enum cr_err err;
 
@@ -269,8 +267,7 @@ enum cr_err demo_licensing_load(struct store *s, struct sm2_keyring *keys, struc
                 json_decref(products);
                 return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
         }
-        caller_for_cli(&cli);
-        lic_clock(now, today);
+        caller_time(cli, now, today);
         err = calendar_load(s, cal, e);
         for (size_t i = 0; !err && i < sizeof(demo_products) / sizeof(demo_products[0]); i++) {
                 const struct demo_product *p = &demo_products[i];
@@ -281,7 +278,7 @@ enum cr_err demo_licensing_load(struct store *s, struct sm2_keyring *keys, struc
                                  p->model, "category", p->category, "algorithms",
                                  json_loads(p->algorithms, 0, NULL), "enterprise_uscc", uscc,
                                  "description", "演示产品 / demo product");
-                err = product_create(s, &cli, body, &out, e);
+                err = product_create(s, cli, body, &out, e);
                 if (!err)
                         json_array_append_new(products, out);
                 json_decref(body);
@@ -305,19 +302,19 @@ enum cr_err demo_licensing_load(struct store *s, struct sm2_keyring *keys, struc
                     NULL};
                 json_t *app = NULL, *cert = NULL;
                 char issued[DATE_LEN], at[32];
-                days_ago(c->issued, issued);
+                days_ago(today, c->issued, issued);
                 snprintf(at, sizeof(at), "%sT03:00:00Z", issued);
                 err = demo_application(s, cal, &st, json_array_get(products, (size_t)c->product),
                                        100 + (int)i, today, &app, e);
                 if (!err)
-                        err = certificate_issue(s, &cli, keys, app, issued, at, &cert, e);
+                        err = certificate_issue(s, cli, keys, app, issued, at, &cert, e);
                 if (!err) {
                         json_object_set(app, "certificate_number", json_object_get(cert, "number"));
                         err = store_application_update(s, app, jint(app, "version"), e);
                 }
                 if (!err && c->change) {
                         char on[DATE_LEN];
-                        days_ago(c->changed, on);
+                        days_ago(today, c->changed, on);
                         snprintf(at, sizeof(at), "%sT03:00:00Z", on);
                         err = store_certificate_event_add(s, jint(cert, "id"), on, c->change,
                                                           c->reason, at, "demo", -1, e);
@@ -330,14 +327,15 @@ enum cr_err demo_licensing_load(struct store *s, struct sm2_keyring *keys, struc
         else
                 store_rollback(s);
         if (!err)
-                err = demo_legacy(s, e);
+                err = demo_legacy(s, cli, e);
 out:
         json_decref(products);
         free(cal);
         return err;
 }
 
-enum cr_err demo_certificates(struct store *s, struct sm2_keyring *keys, long n, long enterprises,
+enum cr_err demo_certificates(struct store *s, const struct caller *cli, struct sm2_keyring *keys,
+                              long n, long enterprises,
                               struct cr_error *e)
 {
         static const char *const names[] = {"服务器密码机",   "智能密码钥匙", "密码卡",
@@ -345,15 +343,13 @@ enum cr_err demo_certificates(struct store *s, struct sm2_keyring *keys, long n,
         static const char *const categories[] = {"server_crypto_machine", "usb_key", "crypto_card",
                                                  "signature_server",      "vpn",     "otp_token"};
         struct enterprise *ent = malloc(sizeof(*ent));
-        struct caller cli;
         char now[21], today[11], issued[DATE_LEN];
         day_t today_day = 0;
         enum cr_err err;
 
         if (!ent)
                 return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
-        caller_for_cli(&cli);
-        lic_clock(now, today);
+        caller_time(cli, now, today);
         date_parse(today, strlen(today), &today_day);
         err = store_begin(s, e);
         for (long i = 0; !err && i < n; i++) {
@@ -375,7 +371,7 @@ enum cr_err demo_certificates(struct store *s, struct sm2_keyring *keys, long n,
                  * sales to file, as in a real registry.
                  */
                 date_format(today_day - 365 * (1 + i % 4) - (day_t)(i % 200), issued);
-                err = certificate_issue(s, &cli, keys, app, issued, now, &cert, e);
+                err = certificate_issue(s, cli, keys, app, issued, now, &cert, e);
                 json_decref(app);
                 json_decref(cert);
         }

@@ -5,7 +5,7 @@
  * and the legacy documents of the four removed approval items.
  *
  * Records are JSON objects (keys as in docs/api.md); every write is one
- * audited transaction.  "today" is the Beijing date (legal_today).
+ * audited transaction.  "today" is the Beijing date of the caller's clock.
  */
 #ifndef CR_LICENSING_H
 #define CR_LICENSING_H
@@ -65,8 +65,8 @@ enum cr_err application_document(struct store *s, const struct caller *c, const 
  * Recomputes the stored deadline of every open application on cal; called
  * inside the transaction that changes the calendar.
  */
-enum cr_err application_recompute_deadlines(struct store *s, const struct legal_calendar *cal,
-                                            struct cr_error *e);
+enum cr_err application_recompute_deadlines(struct store *s, const struct caller *c,
+                                            const struct legal_calendar *cal, struct cr_error *e);
 /*
  * The deadline of an application record on cal as of today: sets the
  * record's due_act, due_on and due_error, and returns the Deadline object
@@ -91,9 +91,11 @@ char *certificate_document(const json_t *cert, const char *lookup_base, size_t *
 enum cr_err certificate_expiry(const char *issued_on, int years, char out[DATE_LEN],
                                struct cr_error *e);
 
-enum cr_err certificate_lookup(struct store *s, const char *q, const char *at, int64_t after,
+/* Public reads: the status shown is on `at`, or on today as clk says. */
+enum cr_err certificate_lookup(struct store *s, const struct clock *clk, const char *q, const char *at, int64_t after,
                                int limit, json_t *items, int64_t *next, struct cr_error *e);
-enum cr_err certificate_get_public(struct store *s, const char *number, const char *at,
+enum cr_err certificate_get_public(struct store *s, const struct clock *clk, const char *number,
+                                   const char *at,
                                    json_t **out, struct cr_error *e);
 enum cr_err certificate_list_scoped(struct store *s, const struct caller *c, struct record_query *q,
                                     const char *status, json_t *items, int64_t *next,

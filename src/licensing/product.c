@@ -173,7 +173,7 @@ enum cr_err product_create(struct store *s, const struct caller *c, const json_t
                 err = apply_fields(p, body, 1, e);
         if (err)
                 goto out;
-        lic_clock(now, today);
+        caller_time(c, now, today);
         json_object_set_new(p, "created_at", json_string(now));
         err = store_begin(s, e);
         if (err)
@@ -252,7 +252,7 @@ enum cr_err product_update(struct store *s, const struct caller *c, int64_t id, 
                         : cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
         }
         if (!err) {
-                lic_clock(now, today);
+                caller_time(c, now, today);
                 json_object_set_new(p, "updated_at", json_string(now));
                 err = store_product_update(s, p, jint(before, "version"), e);
         }

@@ -118,14 +118,14 @@ enum cr_err h_certificate_lookup(struct http_request *rq, struct http_response *
         enum cr_err err = http_paging(rq, &q);
 
         if (!err)
-                err = certificate_lookup(rq->store, http_query(rq, "q"), http_query(rq, "at"),
+                err = certificate_lookup(rq->store, rq->caller.clock, http_query(rq, "q"), http_query(rq, "at"),
                                          q.after_id, q.limit, items, &next, &rq->err);
         return http_page_or_fail(rs, items, next, err);
 }
 
 enum cr_err h_certificate_get(struct http_request *rq, struct http_response *rs)
 {
-        return certificate_get_public(rq->store, rq->params[0], http_query(rq, "at"), &rs->json,
+        return certificate_get_public(rq->store, rq->caller.clock, rq->params[0], http_query(rq, "at"), &rs->json,
                                       &rq->err);
 }
 

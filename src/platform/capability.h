@@ -77,8 +77,8 @@ struct capability {
          * Recomputes what the capability counted on the legal calendar, inside
          * the transaction that loads a new year, or NULL.
          */
-        enum cr_err (*calendar_changed)(struct store *s, const struct legal_calendar *cal,
-                                        struct cr_error *e);
+        enum cr_err (*calendar_changed)(struct store *s, const struct caller *c,
+                                        const struct legal_calendar *cal, struct cr_error *e);
 };
 
 /* Every capability, in the order of src/capabilities.c. */

@@ -25,12 +25,12 @@ static enum cr_err audit_simple(struct store *s, const struct caller *c, const c
         return err;
 }
 
-enum cr_err auth_login(struct store *s, struct throttle *t, const char *username,
-                       const char *password, const char *ip, long session_hours,
-                       struct login_result *out, struct cr_error *e)
+enum cr_err auth_login(struct store *s, const struct clock *clk, struct throttle *t,
+                       const char *username, const char *password, const char *ip,
+                       long session_hours, struct login_result *out, struct cr_error *e)
 {
         char ukey[96], ikey[96];
-        time_t now = time(NULL);
+        time_t now = clock_now(clk);
         struct session sess;
         struct caller c;
         enum cr_err err;
@@ -72,6 +72,7 @@ enum cr_err auth_login(struct store *s, struct throttle *t, const char *username
         str_copy(sess.ip, sizeof(sess.ip), ip);
 
         caller_from_user(&c, &out->user, ip);
+        c.clock = clk;
         err = store_begin(s, e);
         if (err)
                 return err;
@@ -86,15 +87,15 @@ enum cr_err auth_login(struct store *s, struct throttle *t, const char *username
         return err;
 }
 
-enum cr_err auth_session(struct store *s, const char *cookie, struct user *u,
-                         char csrf[SECRET_TOKEN_TEXT], struct cr_error *e)
+enum cr_err auth_session(struct store *s, const struct clock *clk, const char *cookie,
+                         struct user *u, char csrf[SECRET_TOKEN_TEXT], struct cr_error *e)
 {
         char hash[SM3_HEX_LEN], now[RFC3339_LEN];
         enum cr_err err;
 
         if (sm3_hex(cookie, strlen(cookie), hash))
                 return cr_fail(e, CR_EINTERNAL, "internal", NULL, "SM3 failed");
-        time_now_rfc3339(now);
+        clock_now_rfc3339(clk, now);
         err = store_session_find(s, hash, now, u, csrf, e);
         if (err == CR_ENOTFOUND)
                 return cr_fail(e, CR_EUNAUTH, "unauthenticated", NULL,
@@ -164,7 +165,7 @@ enum cr_err token_create(struct store *s, const struct caller *c, const char *na
                 return cr_fail(e, CR_EINTERNAL, "internal", NULL, "SM3 failed");
         out->user_id = c->user_id;
         str_copy(out->name, sizeof(out->name), name);
-        time_now_rfc3339(out->created_at);
+        caller_now(c, out->created_at);
         err = store_begin(s, e);
         if (err)
                 return err;
@@ -217,8 +218,7 @@ enum cr_err registry_authenticate(struct store *s, const struct clock *clk, cons
                                   const char *cookie, struct user *out, char csrf[48],
                                   struct cr_error *e)
 {
-        (void)clk;
         if (bearer)
                 return auth_bearer(s, bearer, out, e);
-        return auth_session(s, cookie, out, csrf, e);
+        return auth_session(s, clk, cookie, out, csrf, e);
 }

@@ -23,13 +23,13 @@ struct login_result {
  * Checks a user name and password from address ip.  Unknown users and wrong
  * passwords fail alike with CR_EUNAUTH; repeated failures give CR_ETOOMANY.
  */
-enum cr_err auth_login(struct store *s, struct throttle *t, const char *username,
-                       const char *password, const char *ip, long session_hours,
-                       struct login_result *out, struct cr_error *e);
+enum cr_err auth_login(struct store *s, const struct clock *clk, struct throttle *t,
+                       const char *username, const char *password, const char *ip,
+                       long session_hours, struct login_result *out, struct cr_error *e);
 
 /* The user of a session cookie, with its CSRF token; CR_EUNAUTH if none is valid. */
-enum cr_err auth_session(struct store *s, const char *cookie, struct user *u,
-                         char csrf[SECRET_TOKEN_TEXT], struct cr_error *e);
+enum cr_err auth_session(struct store *s, const struct clock *clk, const char *cookie,
+                         struct user *u, char csrf[SECRET_TOKEN_TEXT], struct cr_error *e);
 
 /* The user of a bearer API token; CR_EUNAUTH if it is not valid. */
 enum cr_err auth_bearer(struct store *s, const char *token, struct user *u, struct cr_error *e);

@@ -217,7 +217,7 @@ static enum cr_err demo_user(struct store *s, const struct caller *cli, const ch
         return user_create(s, cli, &u, login->password, e);
 }
 
-enum cr_err demo_load(struct store *s, long n, struct demo_login logins[DEMO_MAX_LOGINS],
+enum cr_err demo_load(struct store *s, const struct caller *cli, long n, struct demo_login logins[DEMO_MAX_LOGINS],
                       int *nlogins, struct cr_error *e)
 {
         static const struct {
@@ -234,7 +234,6 @@ enum cr_err demo_load(struct store *s, long n, struct demo_login logins[DEMO_MAX
             {"officer.sz", "深圳市局审核员", ROLE_BUREAU_OFFICER, "440300"},
             {"officer.xpcc", "兵团密码管理局审核员", ROLE_BUREAU_OFFICER, "660000"},
         };
-        struct caller cli;
         struct buf csv;
         int64_t count = 0;
         long imported = 0;
@@ -242,7 +241,6 @@ enum cr_err demo_load(struct store *s, long n, struct demo_login logins[DEMO_MAX
         char uscc[USCC_LEN + 1];
 
         *nlogins = 0;
-        caller_for_cli(&cli);
         err = store_enterprise_count(s, &count, e);
         if (err)
                 return err;
@@ -257,21 +255,21 @@ enum cr_err demo_load(struct store *s, long n, struct demo_login logins[DEMO_MAX
         buf_init(&csv, (size_t)n * 1024 + 4096);
         err = demo_enterprises_csv(n, &csv, e);
         if (!err)
-                err = enterprise_import_csv(s, &cli, csv.data, csv.len, &imported, e);
+                err = enterprise_import_csv(s, cli, csv.data, csv.len, &imported, e);
         buf_release(&csv);
         for (size_t i = 0; !err && i < sizeof(staff) / sizeof(staff[0]); i++)
-                err = demo_user(s, &cli, staff[i].username, staff[i].display, staff[i].role,
+                err = demo_user(s, cli, staff[i].username, staff[i].display, staff[i].role,
                                 staff[i].bureau, &logins[(*nlogins)++], e);
         /* Enterprise users for the first Beijing and the first Shenzhen enterprise (index 0, 22).
          */
         if (!err) {
                 demo_uscc(places[0].division, 0, uscc);
-                err = demo_user(s, &cli, "ent.beijing", "北京企业用户", ROLE_ENTERPRISE_USER, uscc,
+                err = demo_user(s, cli, "ent.beijing", "北京企业用户", ROLE_ENTERPRISE_USER, uscc,
                                 &logins[(*nlogins)++], e);
         }
         if (!err) {
                 demo_uscc(places[22].division, 22, uscc);
-                err = demo_user(s, &cli, "ent.shenzhen", "深圳企业用户", ROLE_ENTERPRISE_USER, uscc,
+                err = demo_user(s, cli, "ent.shenzhen", "深圳企业用户", ROLE_ENTERPRISE_USER, uscc,
                                 &logins[(*nlogins)++], e);
         }
         return err;

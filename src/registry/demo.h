@@ -28,7 +28,7 @@ enum cr_err demo_enterprises_csv(long n, struct buf *out, struct cr_error *e);
  * Loads n demo enterprises and the demo users into a registry that has no
  * enterprises yet (CR_ECONFLICT otherwise).  Fills logins with what to print.
  */
-enum cr_err demo_load(struct store *s, long n, struct demo_login logins[DEMO_MAX_LOGINS],
+enum cr_err demo_load(struct store *s, const struct caller *cli, long n, struct demo_login logins[DEMO_MAX_LOGINS],
                       int *nlogins, struct cr_error *e);
 
 /* The USCC of demo enterprise number index (0-based), as demo_enterprises_csv makes it. */
@@ -40,10 +40,12 @@ void demo_enterprise_uscc(long index, char out[USCC_LEN + 1]);
  * removed items, and applications halted by Notice 336; certificates are
  * signed with keys.  Needs the demo enterprises (demo_load) first.
  */
-enum cr_err demo_licensing_load(struct store *s, struct sm2_keyring *keys, struct cr_error *e);
+enum cr_err demo_licensing_load(struct store *s, const struct caller *cli, struct sm2_keyring *keys,
+                                struct cr_error *e);
 
 /* Issues n type certificates spread over the demo enterprises (for benchmarks). */
-enum cr_err demo_certificates(struct store *s, struct sm2_keyring *keys, long n, long enterprises,
+enum cr_err demo_certificates(struct store *s, const struct caller *cli, struct sm2_keyring *keys,
+                              long n, long enterprises,
                               struct cr_error *e);
 
 #endif

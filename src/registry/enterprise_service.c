@@ -13,16 +13,6 @@
 #include "registry/store.h"
 #include "kernel/audit.h"
 
-void legal_today(char out[11])
-{
-        /* Asia/Shanghai has had no daylight saving since 1991: UTC+8 all year. */
-        time_t t = time(NULL) + 8 * 3600;
-        struct tm tm;
-
-        gmtime_r(&t, &tm);
-        strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 static enum cr_err audit_enterprise(struct store *s, const struct caller *c, const char *action,
                                     const struct enterprise *before, const struct enterprise *after,
                                     struct cr_error *e)
@@ -83,8 +73,7 @@ enum cr_err enterprise_create(struct store *s, const struct caller *c, struct en
         char today[11], now[RFC3339_LEN];
         enum cr_err err;
 
-        legal_today(today);
-        time_now_rfc3339(now);
+        caller_time(c, now, today);
         err = prepare_new(c, ent, today, now, e);
         if (err)
                 return err;
@@ -168,7 +157,7 @@ enum cr_err enterprise_update(struct store *s, const struct caller *c, const cha
         err = enterprise_validate(out, e);
         if (err)
                 goto rollback;
-        time_now_rfc3339(now);
+        caller_now(c, now);
         str_copy(out->updated_at, sizeof(out->updated_at), now);
         err = store_enterprise_update(s, out, before->version, e);
         if (!err)
@@ -222,7 +211,7 @@ enum cr_err enterprise_override_bureau(struct store *s, const struct caller *c, 
                 str_copy(out->bureau_code, sizeof(out->bureau_code), out->derived_bureau_code);
                 out->bureau_override_reason[0] = '\0';
         }
-        time_now_rfc3339(now);
+        caller_now(c, now);
         str_copy(out->updated_at, sizeof(out->updated_at), now);
         err = store_enterprise_update(s, out, before->version, e);
         if (!err) {
@@ -558,7 +547,7 @@ static enum cr_err import_write(struct store *s, const struct caller *c, const c
 
         if (!ent)
                 return cr_fail(e, CR_ENOMEM, "internal", NULL, "out of memory");
-        time_now_rfc3339(now);
+        caller_now(c, now);
         csv_reader_init(&r, data, len);
         err = read_header(&r, &lay, e);
         while (!err && csv_read(&r, &rec, e) > 0) {
@@ -588,7 +577,7 @@ enum cr_err enterprise_import_csv(struct store *s, const struct caller *c, const
                 return cr_fail(e, CR_EFORBIDDEN, "forbidden", NULL,
                                "only a national administrator or a bureau officer may import "
                                "enterprises");
-        legal_today(today);
+        caller_today(c, today);
         err = store_begin(s, e);
         if (err)
                 return err;

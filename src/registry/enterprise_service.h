@@ -65,7 +65,5 @@ enum cr_err enterprise_list(struct store *s, const struct caller *c, int scoped,
 enum cr_err enterprise_import_csv(struct store *s, const struct caller *c, const char *data,
                                   size_t len, long *imported, struct cr_error *e);
 
-/* Today's date (YYYY-MM-DD, UTC+8, the legal time zone) for effective-dated rules. */
-void legal_today(char out[11]);
 
 #endif

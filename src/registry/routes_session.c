@@ -18,7 +18,7 @@ enum cr_err h_session_create(struct http_request *rq, struct http_response *rs)
 {
         struct login_result res;
         enum cr_err err =
-            auth_login(rq->store, server_throttle(rq->server),
+            auth_login(rq->store, rq->caller.clock, server_throttle(rq->server),
                        json_string_value(json_object_get(rq->body, "username")),
                        json_string_value(json_object_get(rq->body, "password")), rq->caller.ip,
                        server_config(rq->server)->session_hours, &res, &rq->err);

@@ -140,7 +140,7 @@ enum cr_err user_create(struct store *s, const struct caller *c, struct user *u,
         if (err)
                 return err;
         u->disabled = 0;
-        time_now_rfc3339(u->created_at);
+        caller_now(c, u->created_at);
         err = store_begin(s, e);
         if (err)
                 return err;

@@ -156,7 +156,7 @@ enum cr_err h_log_cosign(struct http_request *rq, struct http_response *rs)
 {
         int64_t size = json_integer_value(json_object_get(rq->body, "size"));
         const char *line = json_string_value(json_object_get(rq->body, "cosignature"));
-        enum cr_err err = log_cosignature_add(rq->store, size, line, &rq->err);
+        enum cr_err err = log_cosignature_add(rq->store, rq->caller.clock, size, line, &rq->err);
 
         if (!err)
                 rs->json = json_pack("{s:I, s:s}", "size", (json_int_t)size, "cosignature", line);

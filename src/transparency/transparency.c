@@ -20,10 +20,11 @@
 #include "tlog/tile.h"
 #include "transparency/store.h"
 
-enum cr_err log_record(struct store *s, const char *kind, const char *subject, const char *bureau,
-                       const json_t *record, int64_t *index, struct cr_error *e)
+enum cr_err log_record(struct store *s, const char *now, const char *kind, const char *subject,
+                       const char *bureau, const json_t *record, int64_t *index,
+                       struct cr_error *e)
 {
-        char now[RFC3339_LEN], digest[SM3_HEX_LEN];
+        char digest[SM3_HEX_LEN];
         char *rec = json_dumps(record, JSON_COMPACT | JSON_SORT_KEYS);
         json_t *entry;
         char *text;
@@ -35,7 +36,6 @@ enum cr_err log_record(struct store *s, const char *kind, const char *subject, c
         free(rec);
         if (err)
                 return cr_fail(e, err, "internal", NULL, "SM3 failed");
-        time_now_rfc3339(now);
         entry = json_pack("{s:s, s:s, s:s, s:s, s:s}", "bureau", bureau ? bureau : "", "kind", kind,
                           "record_sm3", digest, "subject", subject, "time", now);
         text = entry ? json_dumps(entry, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -152,7 +152,8 @@ static enum cr_err integrate_entry(void *arg, int64_t index, const void *data, s
         return err;
 }
 
-enum cr_err log_integrate(struct store *s, struct sm2_keyring *keys, const char *origin,
+enum cr_err log_integrate(struct store *s, const struct clock *clk, struct sm2_keyring *keys,
+                          const char *origin,
                           int64_t *size, struct cr_error *e)
 {
         struct integrate_ctx *ic = malloc(sizeof(*ic));
@@ -207,7 +208,7 @@ enum cr_err log_integrate(struct store *s, struct sm2_keyring *keys, const char 
                 tlog_frontier_root(&ic->frontier, &log_sm3_hasher, cp.root);
                 err = tlog_checkpoint_sign(&cp, &signer, 1, &out, e);
         }
-        time_now_rfc3339(now);
+        clock_now_rfc3339(clk, now);
         if (!err)
                 err = buf_append(&out, "", 1)
                           ? cr_fail(e, CR_ENOMEM, "internal", NULL, "oom")
@@ -715,7 +716,7 @@ enum cr_err log_integrate_job(const struct job_env *env, void *state, struct cr_
         int64_t size = 0;
 
         (void)state;
-        return log_integrate(env->store, env->keys, env->log_origin, &size, e);
+        return log_integrate(env->store, env->clock, env->keys, env->log_origin, &size, e);
 }
 
 enum cr_err log_head(struct store *s, int64_t *entries, int64_t *size, char **note,

@@ -15,6 +15,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "crypto/crypto.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "platform/store/store.h"
 
@@ -28,11 +29,13 @@
  * spaces.  The record itself is not in the log (it may hold personal data);
  * its SM3 digest is.  *index gets the entry's index.
  */
-enum cr_err log_record(struct store *s, const char *kind, const char *subject, const char *bureau,
-                       const json_t *record, int64_t *index, struct cr_error *e);
+enum cr_err log_record(struct store *s, const char *now, const char *kind, const char *subject,
+                       const char *bureau, const json_t *record, int64_t *index,
+                       struct cr_error *e);
 
 /* Folds every new entry into the tree and signs a checkpoint; *size is the new tree size. */
-enum cr_err log_integrate(struct store *s, struct sm2_keyring *keys, const char *origin,
+enum cr_err log_integrate(struct store *s, const struct clock *clk, struct sm2_keyring *keys,
+                          const char *origin,
                           int64_t *size, struct cr_error *e);
 
 /*
@@ -117,10 +120,12 @@ enum cr_err log_auditor_finish(struct log_auditor *a, const char *checkpoint, si
  * the log then accepts its cosignature lines for stored checkpoints and
  * publishes them after the log's own signature.
  */
-enum cr_err log_witness_add(struct store *s, const char *vkey, struct cr_error *e);
+enum cr_err log_witness_add(struct store *s, const struct clock *clk, const char *vkey,
+                            struct cr_error *e);
 enum cr_err log_witnesses_json(struct store *s, json_t **out, struct cr_error *e);
 /* Verifies a witness's cosignature line for the checkpoint of size and stores it. */
-enum cr_err log_cosignature_add(struct store *s, int64_t size, const char *line,
+enum cr_err log_cosignature_add(struct store *s, const struct clock *clk, int64_t size,
+                                const char *line,
                                 struct cr_error *e);
 
 /* The witness's side: what it remembers, and how it decides to cosign. */

@@ -45,7 +45,8 @@ static enum cr_err vkey_pem(const char *vkey, enum tlog_key_type want, struct tl
         return sm2_point_pem(k->key + off, pem, e);
 }
 
-enum cr_err log_witness_add(struct store *s, const char *vkey, struct cr_error *e)
+enum cr_err log_witness_add(struct store *s, const struct clock *clk, const char *vkey,
+                            struct cr_error *e)
 {
         struct tlog_vkey k;
         char pem[SM2_PUB_PEM_MAX], now[RFC3339_LEN];
@@ -53,7 +54,7 @@ enum cr_err log_witness_add(struct store *s, const char *vkey, struct cr_error *
 
         if (err)
                 return err;
-        time_now_rfc3339(now);
+        clock_now_rfc3339(clk, now);
         err = store_begin(s, e);
         if (!err)
                 err = store_log_witness_put(s, k.name, vkey, now, e);
@@ -77,7 +78,8 @@ enum cr_err log_witnesses_json(struct store *s, json_t **out, struct cr_error *e
         return CR_OK;
 }
 
-enum cr_err log_cosignature_add(struct store *s, int64_t size, const char *line, struct cr_error *e)
+enum cr_err log_cosignature_add(struct store *s, const struct clock *clk, int64_t size,
+                                const char *line, struct cr_error *e)
 {
         struct tlog_cosignature c;
         struct tlog_vkey k;
@@ -121,7 +123,7 @@ enum cr_err log_cosignature_add(struct store *s, int64_t size, const char *line,
                 err = cr_fail(e, CR_EINVAL, "invalid_value", "cosignature",
                               "the cosignature does not verify for the checkpoint of size %lld",
                               (long long)size);
-        time_now_rfc3339(now);
+        clock_now_rfc3339(clk, now);
         if (!err)
                 err = store_begin(s, e);
         if (!err) {

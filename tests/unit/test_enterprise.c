@@ -20,7 +20,7 @@ static void setup(void)
         ck_assert_int_eq(crypto_init(&e), CR_OK);
         ck_assert_int_eq(store_open(":memory:", 1, &s, &e), CR_OK);
         ck_assert_int_eq(store_bureaus_seed(s, &e), CR_OK);
-        caller_for_cli(&admin);
+        caller_for_cli(&admin, "test", unit_clock());
 }
 
 static void teardown(void)

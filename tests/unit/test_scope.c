@@ -31,7 +31,7 @@ static void setup(void)
         ck_assert_int_eq(crypto_init(&e), CR_OK);
         ck_assert_int_eq(store_open(":memory:", 1, &s, &e), CR_OK);
         ck_assert_int_eq(store_bureaus_seed(s, &e), CR_OK);
-        caller_for_cli(&cli);
+        caller_for_cli(&cli, "test", unit_clock());
         ck_assert_int_eq(enterprise_import_csv(s, &cli, csv, strlen(csv), &n, &e), CR_OK);
 }
 
@@ -47,6 +47,7 @@ static struct caller make_caller(enum role role, const char *bureau, const char 
         memset(&c, 0, sizeof(c));
         c.role = role;
         c.user_id = 1;
+        c.clock = unit_clock();
         str_copy(c.username, sizeof(c.username), "tester");
         str_copy(c.bureau_code, sizeof(c.bureau_code), bureau ? bureau : "");
         str_copy(c.enterprise_uscc, sizeof(c.enterprise_uscc), uscc ? uscc : "");

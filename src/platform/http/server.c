@@ -226,6 +226,7 @@ static enum cr_err authenticate(struct http_request *rq, const char *ip)
 
         memset(&rq->caller, 0, sizeof(rq->caller));
         rq->caller.role = ROLE_PUBLIC;
+        rq->caller.clock = rq->server->clock;
         str_copy(rq->caller.username, sizeof(rq->caller.username), "public");
         str_copy(rq->caller.ip, sizeof(rq->caller.ip), ip);
         rq->csrf[0] = '\0';
@@ -238,6 +239,7 @@ static enum cr_err authenticate(struct http_request *rq, const char *ip)
                 if (err)
                         return err;
                 caller_from_user(&rq->caller, &u, ip);
+                rq->caller.clock = rq->server->clock;
                 return CR_OK;
         }
         if (cookie && *cookie && strlen(cookie) < 200) {
@@ -251,6 +253,7 @@ static enum cr_err authenticate(struct http_request *rq, const char *ip)
                 if (err)
                         return err;
                 caller_from_user(&rq->caller, &u, ip);
+                rq->caller.clock = rq->server->clock;
                 rq->session_cookie = cookie;
         }
         return CR_OK;
